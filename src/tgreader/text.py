@@ -1,0 +1,133 @@
+"""Text helpers: NFC normalisation, whitespace, diacritic folding and Vietnamese dates."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime, timedelta, timezone
+
+__all__ = [
+    "VN_TZ",
+    "clean",
+    "fold",
+    "fold_key",
+    "is_upper_text",
+    "parse_vn_datetime",
+    "strip_controls",
+    "word_count",
+]
+
+VN_TZ = timezone(timedelta(hours=7), "UTC+07:00")
+
+# C0/C1 controls (ESC included), bidi overrides and isolates, zero-width characters and the
+# BOM: none of them is ever meaningful in a news article shown in a terminal.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+_SPACE = re.compile(r"\s+")
+
+
+def strip_controls(text: str) -> str:
+    """Remove control, bidi-override and zero-width characters."""
+    return _CONTROLS.sub("", text)
+
+
+def clean(text: str | None) -> str:
+    """NFC-normalise, drop control characters and collapse whitespace (NBSP included)."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    return _SPACE.sub(" ", strip_controls(text)).strip()
+
+
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+
+
+def fold(text: str) -> str:
+    """Remove diacritics, folding đ/Đ to d/D (which Unicode decomposition does not do)."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def fold_key(text: str) -> str:
+    """Fold diacritics and case, and collapse whitespace: a key for loose comparisons."""
+    return _SPACE.sub(" ", fold(text).casefold()).strip()
+
+
+def word_count(text: str) -> int:
+    """Count whitespace-separated words."""
+    return len(text.split())
+
+
+def is_upper_text(text: str) -> bool:
+    """True when the text has letters and every cased letter is upper-case."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 4:
+        return False
+    cased = [ch for ch in letters if ch.lower() != ch.upper()]
+    return bool(cased) and all(ch.isupper() for ch in cased)
+
+
+_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
+_ISO = re.compile(
+    r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?)?"
+)
+_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*[:hH]\s*(\d{2})(?!\d)")
+
+
+def parse_vn_datetime(text: str | None) -> tuple[datetime, bool] | None:
+    """Find a date in ``text`` and return it as an aware datetime and whether a time was found.
+
+    Accepts the site's ``Thứ Năm, 13/4/2023 7:53'(GMT+7)``, ``13/04/2023 - 07:53``,
+    ``07:53 13/4/2023`` and ISO 8601. Dates without a zone are taken as UTC+7; dates with
+    a zone are converted to UTC+7. Returns None when no valid date is present.
+    """
+    if not text:
+        return None
+    text = clean(text)
+    iso = _ISO.search(text)
+    if iso and not _DATE.search(text):
+        return _from_iso(iso)
+    match = _DATE.search(text)
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        date = datetime(year, month, day, tzinfo=VN_TZ)
+    except ValueError:
+        return None
+    # The time is the H:mm right after the date, else right before it (Gen A listings).
+    after = _TIME.search(text, match.end(), match.end() + 12)
+    before = None
+    for candidate in _TIME.finditer(text, max(0, match.start() - 12), match.start()):
+        before = candidate
+    found = after or before
+    if found:
+        hour, minute = int(found.group(1)), int(found.group(2))
+        if hour < 24 and minute < 60:
+            return date.replace(hour=hour, minute=minute), True
+    return date, False
+
+
+def _from_iso(match: re.Match[str]) -> tuple[datetime, bool] | None:
+    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    has_time = match.group(4) is not None
+    hour = int(match.group(4) or 0)
+    minute = int(match.group(5) or 0)
+    second = int(match.group(6) or 0)
+    zone = match.group(7)
+    tz: timezone = VN_TZ
+    if zone == "Z":
+        tz = timezone.utc
+    elif zone:
+        sign = 1 if zone[0] == "+" else -1
+        digits = zone[1:].replace(":", "")
+        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    try:
+        value = datetime(year, month, day, hour, minute, second, tzinfo=tz)
+    except ValueError:
+        return None
+    return value.astimezone(VN_TZ), has_time
