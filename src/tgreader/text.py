@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 __all__ = [
     "VN_TZ",
@@ -121,7 +121,7 @@ def _from_iso(match: re.Match[str]) -> tuple[datetime, bool] | None:
     zone = match.group(7)
     tz: timezone = VN_TZ
     if zone == "Z":
-        tz = timezone.utc
+        tz = UTC
     elif zone:
         sign = 1 if zone[0] == "+" else -1
         digits = zone[1:].replace(":", "")

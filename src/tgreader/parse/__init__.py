@@ -1,0 +1,95 @@
+"""Pure functions from a page's HTML to tgreader's model; no I/O.
+
+Each page kind tries the known selectors of the page's generation first, then shared
+heuristics, then a generic fallback, and raises ParseError naming what it could not find.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from tgreader.errors import ParseError
+from tgreader.model import Article, Generation, Home, Listing
+from tgreader.parse.article import parse_article_doc
+from tgreader.parse.listing import parse_home_doc, parse_listing_doc
+from tgreader.urls import SUCCESSOR_HOSTS, Site
+
+__all__ = [
+    "detect_generation",
+    "page_url_hint",
+    "parse_article",
+    "parse_home",
+    "parse_listing",
+]
+
+_GEN_A = (
+    ".storydetail, .story_detail, .story_headline, .zonepage-l, .datapager, .story_body, "
+    "#ArticleContent, .zonebar, .zoneteaser, .story_teaser"
+)
+_GEN_B = "h1.story-headline, .story-body, .story-teaser, .story-headline"
+
+
+def _document(html: str, url: str) -> LexborHTMLParser:
+    if not html or not html.strip():
+        raise ParseError(url, "empty page")
+    if "\x00" in html[:4096]:
+        raise ParseError(url, "not an HTML page (binary data)")
+    doc = LexborHTMLParser(html)
+    if doc.body is None:
+        raise ParseError(url, "no HTML body")
+    return doc
+
+
+def detect_generation(doc: LexborHTMLParser, html: str, url: str) -> Generation:
+    """Which CMS generation produced the page, from the final URL and the markup."""
+    if urlsplit(url).hostname in SUCCESSOR_HOSTS:
+        return "C"
+    if "self.__next_f" in html or "__NEXT_DATA__" in html or "/_next/static/" in html:
+        return "C"
+    if doc.css_first(_GEN_A) is not None:
+        return "A"
+    if doc.css_first(_GEN_B) is not None:
+        return "B"
+    if doc.css_first("div.flex-fill") is not None and "cdn.tuyengiao.vn" in html:
+        return "B"
+    return "generic"
+
+
+def _prepare(html: str, url: str, site: Site | None) -> tuple[LexborHTMLParser, str, Site]:
+    site = site or Site()
+    canonical = site.canonical(url) or url
+    return _document(html, canonical), canonical, site
+
+
+def parse_article(html: str, url: str, site: Site | None = None) -> Article:
+    """Parse an article page fetched from ``url`` (its final URL after redirects)."""
+    doc, url, site = _prepare(html, url, site)
+    return parse_article_doc(doc, html, url, site, detect_generation(doc, html, url))
+
+
+def parse_listing(html: str, url: str, site: Site | None = None) -> Listing:
+    """Parse one page of a section listing."""
+    doc, url, site = _prepare(html, url, site)
+    return parse_listing_doc(doc, html, url, site, detect_generation(doc, html, url))
+
+
+def parse_home(html: str, url: str, site: Site | None = None) -> Home:
+    """Parse the home page: the menu's sections and the article links."""
+    doc, url, site = _prepare(html, url, site)
+    return parse_home_doc(doc, html, url, site, detect_generation(doc, html, url))
+
+
+def page_url_hint(html: str) -> str | None:
+    """The URL a saved page says it came from (``link rel=canonical`` or ``og:url``)."""
+    doc = LexborHTMLParser(html)
+    for selector, name in (
+        ('link[rel="canonical"]', "href"),
+        ('meta[property="og:url"]', "content"),
+    ):
+        node = doc.css_first(selector)
+        value = (node.attributes.get(name) or "").strip() if node is not None else ""
+        if value.startswith(("http://", "https://")):
+            return value
+    return None

@@ -1,0 +1,429 @@
+"""Turn an article body node into ordered blocks: headings, paragraphs, quotes and images.
+
+One walker serves every generation: the markup of pictures differs (``table.tbl-image``,
+``table.picture``, ``figure``, a bare ``p > img`` with a centred caption under it), but each
+is "an image, and the non-image text of its block as the caption".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborNode
+
+from tgreader.model import Block, Heading, Image, Paragraph, Quote
+from tgreader.parse._dom import attr, elements, heading_key, image_src, node_text
+from tgreader.text import clean, fold_key, is_upper_text, word_count
+from tgreader.urls import Site
+
+__all__ = [
+    "RELATED_HEADINGS",
+    "TRAILING_HEADINGS",
+    "extract_blocks",
+    "finish_blocks",
+    "is_author_line",
+    "link_dominated",
+]
+
+# Headings of the blocks that follow an article; folded and lower-cased.
+RELATED_HEADINGS = frozenset(
+    {
+        "cac tin khac", "tin lien quan", "tin khac", "bai viet lien quan", "bai lien quan",
+        "cac bai viet khac", "tin cung chuyen muc", "tin bai lien quan", "doc them",
+        "xem them", "cac bai khac",
+    }
+)  # fmt: skip
+TRAILING_HEADINGS = RELATED_HEADINGS | frozenset(
+    {
+        "phan hoi", "gui phan hoi", "y kien ban doc", "binh luan", "moi nhat", "tin moi nhat",
+        "xem nhieu", "doc nhieu", "tin doc nhieu", "tin xem nhieu", "thu vien anh",
+        "lien ket website", "lien ket", "chia se", "chia se:", "in bai viet", "tags", "tu khoa",
+        "gui email", "video", "multimedia", "tieu diem", "noi bat",
+    }
+)  # fmt: skip
+
+_SKIP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "form", "iframe", "button", "input", "select",
+        "textarea", "svg", "nav", "template", "object", "embed", "video", "audio", "canvas",
+        "link", "meta", "head", "aside", "footer", "header", "map",
+    }
+)  # fmt: skip
+_INLINE_TAGS = frozenset(
+    {
+        "a", "b", "strong", "em", "i", "span", "font", "u", "sup", "sub", "small", "mark",
+        "abbr", "cite", "q", "label", "time", "big", "s", "strike", "del", "ins", "code",
+        "kbd", "var", "bdi", "bdo", "wbr", "-text", "-comment",
+    }
+)  # fmt: skip
+_SKIP_CLASS = re.compile(
+    r"(^|[\s_-])(share|sharing|social|print|story_tools|story-tools|toolbar|tools|tags?|"
+    r"story_tags|story-tags|comments?|banner|advert|ads|adsbygoogle|related|relate|"
+    r"hidden|d-none|sr-only|rating|breadcrumb|author-box)($|[\s_-])",
+    re.IGNORECASE,
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+_CAPTION_CLASS = re.compile(r"caption|desc|chu-?thich|note|legend", re.IGNORECASE)
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.IGNORECASE)
+_ITALIC_STYLE = re.compile(r"font-style\s*:\s*italic", re.IGNORECASE)
+
+_HEADING_MAX_WORDS = 20
+_CAPTION_MAX_WORDS = 40
+_AUTHOR_MAX_WORDS = 10
+_AUTHOR_PREFIX = re.compile(
+    r"^\(?\s*(tin|bai|anh|video|clip|do hoa|nguon|theo|thuc hien|nhom pv|nhom phong vien|pv|"
+    r"ctv|phong vien|bien tap|trinh bay)(\s*(,|va|&|\+|-)\s*(tin|bai|anh|video|clip|do hoa))*"
+    r"\s*[:：]",
+)
+_AUTHOR_SOURCE = re.compile(r"^\(?\s*(theo|nguon)\s+\S")
+
+
+@dataclass
+class _Walk:
+    base_url: str
+    site: Site
+    blocks: list[Block]
+    skip_links: bool = False
+
+
+def extract_blocks(body: LexborNode, base_url: str, site: Site) -> list[Block]:
+    """Walk ``body`` in document order and return its blocks (not yet post-processed)."""
+    walk = _Walk(base_url, site, [])
+    _container(walk, body)
+    return walk.blocks
+
+
+def _skippable(node: LexborNode) -> bool:
+    if node.tag in _SKIP_TAGS:
+        return True
+    cls = attr(node, "class") or ""
+    ident = attr(node, "id") or ""
+    if _SKIP_CLASS.search(cls) or _SKIP_CLASS.search(ident):
+        return True
+    return bool(_HIDDEN_STYLE.search(attr(node, "style") or "")) or "hidden" in node.attributes
+
+
+def _is_inline(node: LexborNode) -> bool:
+    if node.tag not in _INLINE_TAGS:
+        return False
+    if node.is_text_node or node.tag == "-comment":
+        return True
+    return node.css_first("img, p, div, table, figure, ul, ol, blockquote, h2, h3, h4") is None
+
+
+def _container(walk: _Walk, node: LexborNode) -> None:
+    pending: list[LexborNode] = []
+    child = node.child
+    while child is not None:
+        following = child.next
+        if child.is_text_node or child.tag == "-comment":
+            pending.append(child)
+        elif child.tag == "br":
+            _flush(walk, pending)
+            pending = []
+        elif _is_inline(child):
+            if not _skippable(child):
+                pending.append(child)
+        else:
+            _flush(walk, pending)
+            pending = []
+            following = _block(walk, child)
+        child = following
+    _flush(walk, pending)
+
+
+def _flush(walk: _Walk, nodes: list[LexborNode]) -> None:
+    parts = [
+        (n.text_content or "") if n.is_text_node else n.text(deep=True, separator=" ")
+        for n in nodes
+        if n.tag != "-comment"
+    ]
+    text = clean(" ".join(parts))
+    if text:
+        bold = all(
+            not clean(n.text_content) if n.is_text_node else _wholly(n, _BOLD)
+            for n in nodes
+            if n.tag != "-comment"
+        )
+        _text_block(walk, text, bold=bold)
+
+
+def _block(walk: _Walk, node: LexborNode) -> LexborNode | None:
+    """Handle one block-level node; return the node to continue with (its next sibling)."""
+    following = node.next
+    if _skippable(node):
+        return following
+    key = heading_key(node)
+    if key in TRAILING_HEADINGS:
+        # A box of links inside the body ("Tin liên quan"): skip its heading and its links.
+        walk.skip_links = True
+        return following
+    if walk.skip_links:
+        if link_dominated(node):
+            return following
+        walk.skip_links = False
+    tag = node.tag
+    if tag == "figure":
+        _figure(walk, node)
+    elif tag == "table":
+        _table(walk, node)
+    elif tag == "img":
+        return _image_then_caption(walk, node, node, "")
+    elif tag == "blockquote":
+        _quote(walk, node)
+    elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        text = node_text(node)
+        if text:
+            walk.blocks.append(Heading(text))
+    elif tag in ("ul", "ol"):
+        for item in node.css("li"):
+            if item.css_first("img") is not None:
+                _container(walk, item)
+            else:
+                text = node_text(item)
+                if text:
+                    walk.blocks.append(Paragraph(f"• {text}"))
+    elif tag in ("p", "center", "pre", "dd", "dt") or not _has_blocks(node):
+        if node.css_first("img") is not None:
+            return _picture_paragraph(walk, node)
+        text = node_text(node)
+        if text:
+            _text_block(walk, text, bold=_wholly(node, _BOLD), centred=_centred(node))
+    else:
+        _container(walk, node)
+    return following
+
+
+def _has_blocks(node: LexborNode) -> bool:
+    return any(not _is_inline(child) for child in elements(node) if child.tag != "br")
+
+
+def _text_block(walk: _Walk, text: str, *, bold: bool = False, centred: bool = False) -> None:
+    words = word_count(text)
+    if words <= _HEADING_MAX_WORDS and (is_upper_text(text) or (bold and not text.endswith("."))):
+        walk.blocks.append(Heading(text))
+    else:
+        walk.blocks.append(Paragraph(text))
+
+
+def _figure(walk: _Walk, node: LexborNode) -> None:
+    images = node.css("img")
+    caption_node = node.css_first("figcaption")
+    caption = node_text(caption_node) if caption_node is not None else _non_image_text(node)
+    if not images:
+        if caption:
+            _text_block(walk, caption)
+        return
+    for index, img in enumerate(images):
+        _add_image(walk, img, caption if index == len(images) - 1 else "")
+
+
+def _table(walk: _Walk, node: LexborNode) -> None:
+    if node.css_first("img") is None:
+        for row in node.css("tr"):
+            cells = [node_text(c) for c in row.css("td, th")]
+            text = " | ".join(c for c in cells if c)
+            if text:
+                walk.blocks.append(Paragraph(text))
+        return
+    rows = node.css("tr") or [node]
+    explicit = node.css_first("td.td-image-desc, td.caption, .image-desc, caption")
+    for row in rows:
+        images = row.css("img")
+        if images:
+            text = "" if explicit is not None else _non_image_text(row)
+            for img in images:
+                _add_image(walk, img, text if img is images[-1] else "")
+        else:
+            text = node_text(row)
+            if text:
+                _caption_last_image(walk, text)
+    if explicit is not None:
+        _caption_last_image(walk, node_text(explicit))
+
+
+def _caption_last_image(walk: _Walk, text: str) -> None:
+    last = walk.blocks[-1] if walk.blocks else None
+    if isinstance(last, Image) and not last.caption:
+        walk.blocks[-1] = Image(last.src, text)
+    elif isinstance(last, Image) and last.caption == text:
+        return
+    else:
+        walk.blocks.append(Paragraph(text))
+
+
+def _quote(walk: _Walk, node: LexborNode) -> None:
+    paragraphs = [node_text(p) for p in node.css("p")]
+    texts = [t for t in paragraphs if t] or [node_text(node)]
+    walk.blocks.extend(Quote(t) for t in texts if t)
+
+
+def _picture_paragraph(walk: _Walk, node: LexborNode) -> LexborNode | None:
+    """A ``p``/``div`` holding an image: the image, then its own text as caption or paragraph."""
+    images = node.css("img")
+    text = _non_image_text(node)
+    for img in images[:-1]:
+        _add_image(walk, img, "")
+    caption_like = text and (
+        _centred(node)
+        or _wholly(node, _ITALIC)
+        or _CAPTION_CLASS.search(attr(node, "class") or "")
+        or word_count(text) <= _CAPTION_MAX_WORDS // 2
+    )
+    if caption_like:
+        _add_image(walk, images[-1], text)
+        return node.next
+    following = _image_then_caption(walk, node, images[-1], "")
+    if text:
+        _text_block(walk, text)
+    return following
+
+
+def _image_then_caption(
+    walk: _Walk, holder: LexborNode, img: LexborNode, caption: str
+) -> LexborNode | None:
+    """Add an image; if it has no caption, take a caption-like next sibling as its caption."""
+    following = holder.next
+    while following is not None and not following.is_element_node:
+        if clean(following.text_content):
+            break
+        following = following.next
+    if not caption and following is not None and following.is_element_node:
+        candidate = node_text(following)
+        if candidate and following.css_first("img") is None and _caption_like(following):
+            _add_image(walk, img, candidate)
+            return following.next
+    _add_image(walk, img, caption)
+    return holder.next
+
+
+def _caption_like(node: LexborNode) -> bool:
+    text = node_text(node)
+    if not text or word_count(text) > _CAPTION_MAX_WORDS or is_upper_text(text):
+        return False
+    return bool(
+        _centred(node)
+        or _wholly(node, _ITALIC)
+        or _CAPTION_CLASS.search(attr(node, "class") or "")
+        or node.tag == "figcaption"
+    )
+
+
+def _add_image(walk: _Walk, img: LexborNode, caption: str) -> None:
+    raw = image_src(img)
+    src = walk.site.canonical(raw, walk.base_url) if raw else None
+    walk.blocks.append(Image(src, caption or None))
+
+
+def _non_image_text(node: LexborNode) -> str:
+    return node_text(node)
+
+
+_BOLD = ("strong", "b")
+_ITALIC = ("em", "i")
+
+
+def _wholly(node: LexborNode, tags: tuple[str, ...]) -> bool:
+    """True when all the text of ``node`` sits inside ``tags`` (or a matching style)."""
+    total = len(node_text(node).replace(" ", ""))
+    if total == 0:
+        return False
+    if node.tag in tags:
+        return True
+    style = attr(node, "style") or ""
+    if (tags is _BOLD and _BOLD_STYLE.search(style)) or (
+        tags is _ITALIC and _ITALIC_STYLE.search(style)
+    ):
+        return True
+    covered = 0
+    for inner in node.css(",".join(tags)):
+        parent = inner.parent
+        nested = False
+        while parent is not None and parent is not node and parent.mem_id != node.mem_id:
+            if parent.tag in tags:
+                nested = True
+                break
+            parent = parent.parent
+        if not nested:
+            covered += len(node_text(inner).replace(" ", ""))
+    return covered >= total * 0.95
+
+
+def _centred(node: LexborNode) -> bool:
+    if (attr(node, "align") or "").lower() == "center":
+        return True
+    if _CENTRED.search(attr(node, "style") or ""):
+        return True
+    return "center" in (attr(node, "class") or "").lower()
+
+
+def link_dominated(node: LexborNode) -> bool:
+    """True when most of the text of ``node`` is link text (a box of links)."""
+    text = node_text(node)
+    if not text:
+        return True
+    linked = sum(len(node_text(a)) for a in node.css("a"))
+    return linked >= len(text) * 0.6
+
+
+def _same_picture(a: Image, b: Image) -> bool:
+    if a.caption != b.caption:
+        return False
+    if a.src is None or b.src is None:
+        return True
+    return urlsplit(a.src).path == urlsplit(b.src).path
+
+
+def finish_blocks(blocks: list[Block]) -> tuple[list[Block], str | None]:
+    """Tidy walked blocks: captions never repeat as text, twin images merge, author moves out.
+
+    Returns the blocks and the author line (or None).
+    """
+    tidy: list[Block] = []
+    for block in blocks:
+        previous = tidy[-1] if tidy else None
+        if isinstance(block, Image):
+            if isinstance(previous, Image) and _same_picture(previous, block):
+                continue
+            if (
+                block.caption
+                and isinstance(previous, Paragraph | Heading)
+                and fold_key(previous.text) == fold_key(block.caption)
+            ):
+                tidy.pop()  # the caption was also printed as a paragraph just above
+        elif (
+            isinstance(previous, Image)
+            and previous.caption
+            and isinstance(block, Paragraph | Heading)
+            and fold_key(block.text) == fold_key(previous.caption)
+        ):
+            continue
+        tidy.append(block)
+    author = None
+    for index in range(len(tidy) - 1, -1, -1):
+        block = tidy[index]
+        if isinstance(block, Image):
+            continue
+        if isinstance(block, Paragraph | Heading) and is_author_line(block.text):
+            author = block.text
+            del tidy[index]
+        break
+    return tidy, author
+
+
+def is_author_line(text: str) -> bool:
+    """True for a short byline: ``Tin, ảnh: THẾ HOÀNG``, ``Theo TTXVN``, or a name in capitals."""
+    text = clean(text)
+    words = word_count(text)
+    if not text or words > _AUTHOR_MAX_WORDS or text.endswith(("…/.", "/.")):
+        return False
+    key = fold_key(text)
+    if _AUTHOR_PREFIX.match(key):
+        return True
+    if _AUTHOR_SOURCE.match(key) and words <= 6:
+        return True
+    letters = [ch for ch in text if ch.isalpha()]
+    return words <= 6 and len(letters) >= 4 and is_upper_text(text.split(":")[-1])

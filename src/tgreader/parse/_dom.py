@@ -1,0 +1,117 @@
+"""Small helpers over selectolax's Lexbor nodes, shared by the page parsers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from tgreader.text import clean, fold_key
+
+__all__ = [
+    "BLOCK_TAGS",
+    "attr",
+    "elements",
+    "first",
+    "first_text",
+    "heading_key",
+    "image_src",
+    "meta",
+    "node_text",
+    "own_text",
+]
+
+BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "figure", "table", "tbody", "thead", "tr", "td",
+        "th", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "footer", "main", "aside", "nav", "center", "pre", "dl", "dd", "dt", "hr", "br",
+        "form", "figcaption", "caption",
+    }
+)  # fmt: skip
+
+
+def node_text(node: LexborNode | None) -> str:
+    """The node's whole text, cleaned (NFC, no controls, whitespace collapsed)."""
+    if node is None:
+        return ""
+    return clean(node.text(deep=True, separator=" "))
+
+
+def own_text(node: LexborNode) -> str:
+    """Only the text nodes directly inside ``node``, cleaned."""
+    parts: list[str] = []
+    child = node.child
+    while child is not None:
+        if child.is_text_node:
+            parts.append(child.text_content or "")
+        child = child.next
+    return clean(" ".join(parts))
+
+
+def attr(node: LexborNode | None, name: str) -> str | None:
+    """An attribute's value, or None when absent or blank."""
+    if node is None:
+        return None
+    value = node.attributes.get(name)
+    return value.strip() if value and value.strip() else None
+
+
+def first(root: LexborHTMLParser | LexborNode, selectors: Iterable[str]) -> LexborNode | None:
+    """The first node matched by the first selector that matches anything."""
+    for selector in selectors:
+        found = root.css_first(selector)
+        if found is not None:
+            return found
+    return None
+
+
+def first_text(root: LexborHTMLParser | LexborNode, selectors: Iterable[str]) -> str:
+    """The text of the first matching node that has text."""
+    for selector in selectors:
+        for node in root.css(selector):
+            text = node_text(node)
+            if text:
+                return text
+    return ""
+
+
+def meta(doc: LexborHTMLParser, *names: str) -> str:
+    """The content of the first ``meta`` whose ``property`` or ``name`` is one of ``names``."""
+    for name in names:
+        for key in ("property", "name", "itemprop"):
+            node = doc.css_first(f'meta[{key}="{name}"]')
+            value = clean(attr(node, "content"))
+            if value:
+                return value
+    return ""
+
+
+def image_src(img: LexborNode) -> str | None:
+    """The real source of an image, looking past lazy-loading placeholders."""
+    for name in ("data-src", "data-original", "data-lazy-src", "src"):
+        value = attr(img, name)
+        if value and not value.startswith("data:"):
+            return value
+    srcset = attr(img, "srcset") or attr(img, "data-srcset")
+    if srcset:
+        return srcset.split(",")[0].strip().split(" ")[0] or None
+    return None
+
+
+def heading_key(node: LexborNode, limit: int = 40) -> str:
+    """The folded text of a short node (for recognising block headings), else ''."""
+    text = node.text(deep=True)
+    if len(text) > limit * 3:
+        return ""
+    key = fold_key(clean(text)).strip(" :.-–—»›>")
+    return key if len(key) <= limit else ""
+
+
+def elements(node: LexborNode) -> Iterator[LexborNode]:
+    """The element children of ``node``."""
+    child = node.child
+    while child is not None:
+        if child.is_element_node:
+            yield child
+        child = child.next

@@ -1,0 +1,211 @@
+"""The one entry point for the CLI and the UI: the store first, then the network.
+
+Freshness: an article, once stored, is served from the store until a refresh is asked for;
+the home page and listings are fresh for ``ttl`` seconds, then revalidated with the stored
+``ETag``/``Last-Modified``. A failed fetch falls back to the stored copy (the answer says
+how old it is and why), and never removes or overwrites what was stored.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, Literal, TypeVar, cast
+
+from tgreader.errors import FetchError, NotStoredError, TgError
+from tgreader.fetch import Fetcher
+from tgreader.model import Article, Home, Listing, Section
+from tgreader.parse import parse_article, parse_home, parse_listing
+from tgreader.search import SearchHit
+from tgreader.sections import builtin_sections
+from tgreader.store import STORE_FILENAME, Store, default_cache_dir
+from tgreader.urls import CANONICAL_ORIGIN, Site, page_number, with_page
+from tgreader.userdata import USERDATA_FILENAME, UserData, default_data_dir
+
+__all__ = ["Answer", "Service", "Settings"]
+
+P = TypeVar("P", Article, Listing, Home)
+Kind = Literal["home", "listing", "article"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything that decides where tgreader reads from and writes to."""
+
+    site: Site = field(default_factory=Site)
+    cache_dir: Path | None = None
+    data_dir: Path | None = None
+    offline: bool = False
+    demo: bool = False
+    ttl: float = 600.0
+    timeout: float = 10.0
+    retries: int = 3
+    concurrency: int = 4
+
+    def store_path(self) -> Path:
+        """The page store; the demo site keeps its own, apart from the real site's."""
+        folder = self.cache_dir or default_cache_dir()
+        return (folder / "demo" if self.demo else folder) / STORE_FILENAME
+
+    def userdata_path(self) -> Path:
+        """Bookmarks and read state (survive a cache clear)."""
+        folder = self.data_dir or default_data_dir()
+        return (folder / "demo" if self.demo else folder) / USERDATA_FILENAME
+
+
+@dataclass(frozen=True, slots=True)
+class Answer(Generic[P]):
+    """A page and where it came from: ``error`` is set when the network failed."""
+
+    page: P
+    fetched_at: float
+    source: Literal["network", "store"]
+    error: TgError | None = None
+
+    @property
+    def age(self) -> float:
+        """Seconds since this copy was fetched or last confirmed fresh."""
+        return max(0.0, time.time() - self.fetched_at)
+
+
+class Service:
+    """Cache-first access to the site's pages, search and the reader's own data."""
+
+    def __init__(
+        self, settings: Settings, *, fetcher: Fetcher | None = None, store: Store | None = None
+    ) -> None:
+        self.settings = settings
+        self._fetcher = fetcher
+        self._store = store
+        self._userdata: UserData | None = None
+
+    @property
+    def site(self) -> Site:
+        """The configured origin."""
+        return self.settings.site
+
+    @property
+    def store(self) -> Store:
+        """The page store, opened on first use (a corrupt file is moved aside)."""
+        if self._store is None:
+            self._store = Store.open(self.settings.store_path(), recover=True)
+        return self._store
+
+    @property
+    def userdata(self) -> UserData:
+        """Bookmarks and read state, opened on first use."""
+        if self._userdata is None:
+            self._userdata = UserData.open(self.settings.userdata_path(), recover=True)
+        return self._userdata
+
+    @property
+    def fetcher(self) -> Fetcher:
+        """The shared HTTP client."""
+        if self._fetcher is None:
+            self._fetcher = Fetcher(
+                self.settings.site,
+                timeout=self.settings.timeout,
+                retries=self.settings.retries,
+            )
+        return self._fetcher
+
+    async def aclose(self) -> None:
+        """Close the HTTP client and the databases."""
+        if self._fetcher is not None:
+            await self._fetcher.aclose()
+        if self._store is not None:
+            self._store.close()
+        if self._userdata is not None:
+            self._userdata.close()
+
+    # --- pages -----------------------------------------------------------------------
+
+    async def home(self, *, refresh: bool = False) -> Answer[Home]:
+        """The home page."""
+        return await self._load(f"{CANONICAL_ORIGIN}/", "home", parse_home, refresh)
+
+    async def sections(self) -> tuple[list[Section], Answer[Home] | None, TgError | None]:
+        """The menu's sections from the home page, else the built-in list (and why)."""
+        try:
+            answer = await self.home()
+        except TgError as error:
+            return builtin_sections(), None, error
+        return (list(answer.page.sections) or builtin_sections()), answer, answer.error
+
+    def listing_url(self, section: str, page: int | None = None) -> str:
+        """The canonical URL of ``section`` (slug or URL) at ``page`` (default: the URL's)."""
+        url = self.site.section_url(section)
+        return with_page(url, page if page is not None else page_number(url))
+
+    async def listing(
+        self, section: str, page: int | None = None, *, refresh: bool = False
+    ) -> Answer[Listing]:
+        """One page of a section listing."""
+        return await self._load(self.listing_url(section, page), "listing", parse_listing, refresh)
+
+    async def article(self, url: str, *, refresh: bool = False) -> Answer[Article]:
+        """An article: from the store once stored, unless ``refresh``."""
+        canonical = self.site.canonical(url) or url
+        return await self._load(canonical, "article", parse_article, refresh)
+
+    def stored(self, url: str, kind: type[P]) -> Answer[P] | None:
+        """What the store holds for ``url`` if it is a ``kind``, without any network."""
+        page = self.store.get(self.site.canonical(url) or url)
+        model = page.model() if page is not None else None
+        if page is None or not isinstance(model, kind):
+            return None
+        return Answer(model, page.checked_at, "store")
+
+    def is_fresh(self, url: str, kind: Kind) -> bool:
+        """True when the stored copy of ``url`` needs no network (see the module doc)."""
+        if kind == "article":
+            return self.store.get(url) is not None
+        return self.store.has_fresh(url, self.settings.ttl)
+
+    async def _load(
+        self, url: str, kind: Kind, parser: Callable[[str, str, Site], P], refresh: bool
+    ) -> Answer[P]:
+        stored = self.store.get(url)
+        if stored is not None:
+            cached: Answer[P] = Answer(cast(P, stored.model()), stored.checked_at, "store")
+            if self.settings.offline:
+                return cached
+            if not refresh and self.is_fresh(url, kind):
+                return cached
+        elif self.settings.offline:
+            raise NotStoredError(url, "not in the store, and tgreader is offline")
+        try:
+            response = await self.fetcher.get(
+                url,
+                etag=stored.etag if stored else None,
+                last_modified=stored.last_modified if stored else None,
+            )
+            if response.status == 304 and stored is not None:
+                now = time.time()
+                self.store.touch(url, now, etag=response.etag, last_modified=response.last_modified)
+                return Answer(cached.page, now, "network")
+            page = parser(response.text, response.final_url, self.site)
+        except FetchError as error:
+            if stored is None:
+                raise
+            return Answer(cached.page, cached.fetched_at, "store", error)
+        fetched_at = time.time()
+        self.store.put(
+            url,
+            page,
+            response.text,
+            final_url=response.final_url,
+            status=response.status,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            fetched_at=fetched_at,
+        )
+        return Answer(page, fetched_at, "network")
+
+    # --- search and the reader's data ---------------------------------------------------
+
+    def search(self, query: str, *, limit: int = 20, section: str | None = None) -> list[SearchHit]:
+        """Stored articles matching ``query``, ignoring case and diacritics."""
+        return self.store.search(query, limit=limit, section=section)

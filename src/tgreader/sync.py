@@ -1,0 +1,104 @@
+"""Fetch sections, their articles and the articles they link to, for reading offline."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tgreader.errors import TgError
+from tgreader.model import Article
+from tgreader.service import Service
+
+__all__ = ["SyncReport", "sync"]
+
+
+@dataclass
+class SyncReport:
+    """What a sync did: counts and every failure with its cause."""
+
+    listings: int = 0
+    articles: int = 0
+    skipped: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+
+Progress = Callable[[int, int, str], None]  # (done, total, url just finished)
+
+
+async def sync(
+    service: Service,
+    sections: list[str],
+    *,
+    pages: int = 1,
+    depth: int = 1,
+    concurrency: int = 4,
+    progress: Progress | None = None,
+) -> SyncReport:
+    """Fetch ``pages`` listing pages of each section, their articles, and related up to ``depth``.
+
+    Stored articles are skipped (so an interrupted sync resumes where it stopped) but their
+    related links are still followed. Every page is stored in its own transaction, so a
+    cancelled sync leaves the store consistent.
+    """
+    report = SyncReport()
+    queue: asyncio.Queue[tuple[str, str, int]] = asyncio.Queue()
+    seen: set[str] = set()
+    total = 0
+    done = 0
+
+    def enqueue(kind: str, url: str, level: int) -> None:
+        nonlocal total
+        key = f"{kind}:{url}"
+        if key not in seen:
+            seen.add(key)
+            total += 1
+            queue.put_nowait((kind, url, level))
+
+    for section in sections:
+        enqueue("listing", service.listing_url(section, 1), 1)
+
+    async def handle(kind: str, url: str, level: int) -> None:
+        if kind == "listing":
+            answer = await service.listing(url)
+            report.listings += 1
+            listing = answer.page
+            for item in listing.articles:
+                enqueue("article", item.url, 0)
+            if listing.next and level < pages:
+                enqueue("listing", listing.next, level + 1)
+            return
+        stored = service.is_fresh(url, "article")
+        answer_a = await service.article(url)
+        if stored:
+            report.skipped += 1
+        else:
+            report.articles += 1
+        article: Article = answer_a.page
+        if level < depth:
+            for link in article.related:
+                if service.site.is_site_url(link.url):
+                    enqueue("article", link.url, level + 1)
+
+    async def worker() -> None:
+        nonlocal done
+        while True:
+            kind, url, level = await queue.get()
+            try:
+                await handle(kind, url, level)
+            except TgError as error:
+                report.failures.append((url, error.cause))
+            finally:
+                done += 1
+                if progress is not None:
+                    progress(done, total, url)
+                queue.task_done()
+
+    workers = [asyncio.create_task(worker()) for _ in range(max(1, concurrency))]
+    try:
+        await queue.join()
+    finally:
+        for task in workers:
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+    return report
