@@ -1,0 +1,69 @@
+"""Text helpers: NFC, control characters, folding, Vietnamese dates."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from tgreader.model import Published
+from tgreader.text import clean, fold, fold_key, is_upper_text, parse_vn_datetime
+
+
+def test_clean_normalises_to_nfc_and_collapses_spaces() -> None:
+    decomposed = unicodedata.normalize("NFD", "Hội  nghị\u00a0 cấp\n ủy")
+    assert clean(decomposed) == "Hội nghị cấp ủy"
+    assert unicodedata.is_normalized("NFC", clean(decomposed))
+
+
+def test_clean_strips_escapes_bidi_and_zero_width() -> None:
+    assert clean("a\x1b[31mb\u202ec\u200bd\x07") == "a[31mbcd"
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [("Đảng", "Dang"), ("Hội nghị", "Hoi nghi"), ("đoàn", "doan"), ("ĐẨY MẠNH", "DAY MANH")],
+)
+def test_fold_removes_diacritics_and_d_stroke(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_fold_key_ignores_case() -> None:
+    assert fold_key("  Các TIN  khác ") == "cac tin khac"
+
+
+def test_upper_case_detection() -> None:
+    assert is_upper_text("TĂNG CƯỜNG CÔNG TÁC ĐẤU TRANH")
+    assert not is_upper_text("Tăng cường công tác")
+    assert not is_upper_text("XII")  # too short to be a heading by itself
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("Thứ Năm, 13/4/2023 7:53'(GMT+7)", "2023-04-13T07:53:00+07:00"),
+        ("Thứ Hai, 19/01/2026 09:05", "2026-01-19T09:05:00+07:00"),
+        ("07:53 13/4/2023", "2023-04-13T07:53:00+07:00"),
+        ("13/04/2023", "2023-04-13"),
+        ("2026-01-19T02:00:00.000Z", "2026-01-19T09:00:00+07:00"),
+        ("2023-04-13T07:53:00+07:00", "2023-04-13T07:53:00+07:00"),
+    ],
+)
+def test_dates(text: str, iso: str) -> None:
+    found = parse_vn_datetime(text)
+    assert found is not None
+    assert Published(*found).isoformat() == iso
+
+
+@pytest.mark.parametrize("text", ["", "Thứ hai, công tác", "31/2/2023", "ngày hôm qua"])
+def test_no_date(text: str) -> None:
+    assert parse_vn_datetime(text) is None
+
+
+def test_vietnamese_date_form() -> None:
+    found = parse_vn_datetime("Thứ Năm, 13/4/2023 7:53'(GMT+7)")
+    assert found is not None
+    assert Published(*found).vietnamese() == "Thứ Năm, 13/4/2023 07:53"
+    day_only = parse_vn_datetime("13/4/2023")
+    assert day_only is not None
+    assert Published(*day_only).vietnamese() == "Thứ Năm, 13/4/2023"
