@@ -1,0 +1,1 @@
+"""The sample site (``site/**.html``) and the loopback server that serves it."""

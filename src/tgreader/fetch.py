@@ -1,0 +1,489 @@
+"""HTTP for tgreader: one shared client, retries, redirects checked hop by hop, size caps.
+
+This is the only module that talks to the network. It takes canonical URLs, requests them
+on the configured origin (``Site.fetch_url``) and reports the final URL canonically again.
+Every failure it expects is a ``FetchError`` naming the URL requested from the network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import random
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from http import HTTPStatus
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+
+from tgreader import __version__
+from tgreader.errors import FetchError
+from tgreader.urls import SITE_HOSTS, SUCCESSOR_HOSTS, Site
+
+__all__ = [
+    "USER_AGENT",
+    "Fetcher",
+    "Response",
+    "decode_html",
+    "detect_charset",
+    "parse_retry_after",
+]
+
+USER_AGENT = f"tgreader/{__version__} (+https://github.com/tgreader/tgreader)"
+
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MAX_WAIT = 30.0
+_CHUNK = 64 * 1024
+# A proxy from the environment must never see requests for the loopback demo server.
+_LOOPBACK_MOUNTS: dict[str, httpx.AsyncBaseTransport | None] = {
+    "all://127.0.0.1": None,
+    "all://localhost": None,
+    "all://[::1]": None,
+}
+
+# Tests replace this to observe the waits between tries without spending them.
+_sleep = asyncio.sleep
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A page as fetched: 200 with its decoded text, or 304 (not modified) with no body."""
+
+    url: str
+    final_url: str
+    status: int
+    body: bytes
+    text: str
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Hop:
+    """One answer in a redirect chain; ``body`` is only read for a 200."""
+
+    url: str
+    status: int
+    headers: httpx.Headers
+    body: bytes = b""
+
+
+class _Retriable(Exception):
+    """An attempt failed in a way another attempt may not: the cause, and a wait if asked."""
+
+    def __init__(self, cause: str, *, status: int | None = None, wait: float | None = None):
+        super().__init__(cause)
+        self.cause = cause
+        self.status = status
+        self.wait = wait
+
+
+class Fetcher:
+    """Fetches pages of one ``Site`` through one shared ``httpx.AsyncClient``."""
+
+    def __init__(
+        self,
+        site: Site,
+        *,
+        timeout: float = 10.0,
+        connect_timeout: float = 5.0,
+        max_bytes: int = 10_000_000,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_redirects: int = 10,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.site = site
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.max_bytes = max_bytes
+        self.retries = max(0, retries)
+        self.backoff = backoff
+        self.max_redirects = max_redirects
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the shared client (a later ``get`` opens a new one)."""
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+    def _get_client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                transport=self._transport,
+                mounts=None if self._transport else _LOOPBACK_MOUNTS,
+                timeout=httpx.Timeout(self.timeout, connect=self.connect_timeout),
+                follow_redirects=False,
+                headers={
+                    "User-Agent": USER_AGENT,
+                    "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+                    "Accept-Encoding": "gzip",
+                    "Accept-Language": "vi,en;q=0.5",
+                },
+            )
+        return self._client
+
+    async def get(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Response:
+        """Fetch canonical ``url``, revalidating with ``etag``/``last_modified`` when given.
+
+        Returns a 200 or a 304 ``Response``; raises ``FetchError`` for everything else.
+        """
+        canonical = self.site.canonical(url) or url
+        start = self.site.fetch_url(canonical)
+        if urlsplit(start).scheme.lower() not in ("http", "https"):
+            raise FetchError(start, "not an http(s) URL")
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+
+        current = start
+        redirects = 0
+        while True:
+            # Validators go to every hop: the one that finally answers is the one that
+            # issued them, and a redirecting hop ignores them.
+            hop = await self._fetch_with_retries(current, headers)
+            if hop.status not in _REDIRECTS:
+                break
+            location = hop.headers.get("location")
+            if not location:
+                raise FetchError(current, f"HTTP {hop.status} redirect without a Location")
+            target = self._redirect_target(current, location)
+            if target is None:
+                raise FetchError(
+                    start, f"redirected off the site to {_absolute(current, location)}"
+                )
+            if redirects >= self.max_redirects:
+                raise FetchError(start, "too many redirects")
+            redirects += 1
+            current = target
+
+        final_url = self.site.canonical(hop.url) or hop.url
+        if hop.status == 304:
+            if not headers:
+                raise FetchError(hop.url, "HTTP 304 Not Modified to an unconditional request")
+            return Response(
+                url=canonical,
+                final_url=final_url,
+                status=304,
+                body=b"",
+                text="",
+                content_type=hop.headers.get("content-type"),
+                etag=hop.headers.get("etag") or etag,
+                last_modified=hop.headers.get("last-modified") or last_modified,
+            )
+        if hop.status != 200:
+            raise FetchError(hop.url, f"unexpected {_status_text(hop.status)}", status=hop.status)
+        content_type = hop.headers.get("content-type")
+        return Response(
+            url=canonical,
+            final_url=final_url,
+            status=200,
+            body=hop.body,
+            text=decode_html(hop.body, content_type),
+            content_type=content_type,
+            etag=hop.headers.get("etag"),
+            last_modified=hop.headers.get("last-modified"),
+        )
+
+    def _redirect_target(self, current: str, location: str) -> str | None:
+        """Where to go next for a redirect to ``location``, or None when it leaves the site."""
+        try:
+            parts = urlsplit(urljoin(current, location.strip()))
+            host = parts.hostname
+        except ValueError:
+            return None
+        if parts.scheme.lower() not in ("http", "https") or not host:
+            return None
+        target = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+        if parts.netloc.lower() == urlsplit(self.site.origin).netloc.lower():
+            return target
+        if host in SITE_HOSTS and not self.site.is_canonical:
+            # A mirror or the demo server pointing at the real site means "this page here":
+            # stay on the configured origin rather than leave for the network.
+            return self.site.fetch_url(self.site.canonical(target) or target)
+        # The real site is followed literally: mapping its own www/non-www hop back onto
+        # the configured origin would loop.
+        if host in SITE_HOSTS or host in SUCCESSOR_HOSTS:
+            return target
+        return None
+
+    async def _fetch_with_retries(self, url: str, headers: dict[str, str]) -> _Hop:
+        tries = self.retries + 1
+        for attempt in range(tries):
+            try:
+                return await self._attempt(url, headers)
+            except _Retriable as failure:
+                if attempt + 1 == tries:
+                    cause = failure.cause
+                    if failure.status is not None and tries > 1:
+                        cause += f" after {tries} tries"
+                    raise FetchError(url, cause, status=failure.status) from None
+                await _sleep(self._delay(attempt, failure.wait))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _delay(self, attempt: int, wait: float | None) -> float:
+        if wait is not None:
+            return min(wait, _MAX_WAIT)
+        delay = self.backoff * 2.0**attempt
+        # Jitter keeps several readers that failed together from retrying in lockstep.
+        return min(delay + random.uniform(0, delay / 4), _MAX_WAIT)
+
+    async def _attempt(self, url: str, headers: dict[str, str]) -> _Hop:
+        """One request; raises ``_Retriable`` for failures worth another try."""
+        client = self._get_client()
+        reading = False
+        try:
+            # httpx's timeouts are per operation; this bounds a server that trickles bytes.
+            async with (
+                asyncio.timeout(self.connect_timeout + self.timeout),
+                client.stream("GET", url, headers=headers) as resp,
+            ):
+                status = resp.status_code
+                if status == 429 or 500 <= status <= 599:
+                    wait = parse_retry_after(resp.headers.get("retry-after"))
+                    raise _Retriable(_status_text(status), status=status, wait=wait)
+                if 400 <= status <= 599:
+                    raise FetchError(url, _status_text(status), status=status)
+                if status != 200:
+                    return _Hop(url, status, resp.headers)
+                content_type = resp.headers.get("content-type")
+                if content_type is not None and _mime(content_type) not in _HTML_TYPES:
+                    raise FetchError(url, f"not an HTML page ({_mime(content_type) or '?'})")
+                reading = True
+                body = await self._read_body(url, resp)
+                if not body:
+                    raise FetchError(url, "empty response")
+                if content_type is None and not _looks_like_html(body):
+                    raise FetchError(url, "not an HTML page (no content type)")
+                return _Hop(url, 200, resp.headers, body)
+        except httpx.ConnectTimeout:
+            raise _Retriable(f"connection timed out after {self.connect_timeout:g} s") from None
+        except (httpx.TimeoutException, TimeoutError):
+            raise _Retriable(f"timed out after {self.timeout:g} s") from None
+        except httpx.TransportError as exc:
+            detail = str(exc) or type(exc).__name__
+            if reading:
+                raise _Retriable(f"connection lost while reading the body ({detail})") from None
+            raise _Retriable(f"connection failed ({detail})") from None
+        except httpx.InvalidURL as exc:
+            raise FetchError(url, f"invalid URL ({exc})") from None
+
+    async def _read_body(self, url: str, resp: httpx.Response) -> bytes:
+        """Read the body, decoding it ourselves so the cap applies to the decoded size."""
+        too_large = FetchError(url, f"body larger than {_megabytes(self.max_bytes)}")
+        length = resp.headers.get("content-length", "").strip()
+        if length.isdigit() and int(length) > self.max_bytes:
+            raise too_large
+        if resp.is_stream_consumed:
+            # A response built in memory (httpx.MockTransport) arrives read and decoded.
+            if len(resp.content) > self.max_bytes:
+                raise too_large
+            return resp.content
+        encoding = resp.headers.get("content-encoding")
+        try:
+            decoder = _Decoder(encoding)
+        except ValueError:
+            raise FetchError(url, f"unsupported content encoding ({encoding})") from None
+        chunks: list[bytes] = []
+        total = 0
+        try:
+            async for raw in resp.aiter_raw():
+                for piece in decoder.feed(raw):
+                    total += len(piece)
+                    if total > self.max_bytes:
+                        raise too_large
+                    chunks.append(piece)
+            for piece in decoder.finish():
+                total += len(piece)
+                if total > self.max_bytes:
+                    raise too_large
+                chunks.append(piece)
+        except zlib.error as exc:
+            raise FetchError(url, f"body could not be decompressed ({exc})") from None
+        return b"".join(chunks)
+
+
+class _Decoder:
+    """Undoes a Content-Encoding in bounded pieces, so a small bomb cannot fill memory."""
+
+    def __init__(self, encoding: str | None) -> None:
+        codings = [c.strip().lower() for c in (encoding or "").split(",")]
+        codings = [c for c in codings if c and c != "identity"]
+        self._raw_deflate_fallback = False
+        self._zlib: zlib._Decompress | None = None
+        if not codings:
+            return
+        if len(codings) > 1:
+            raise ValueError(encoding)
+        if codings[0] in ("gzip", "x-gzip"):
+            self._zlib = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif codings[0] == "deflate":
+            # "deflate" is meant to be zlib-wrapped, but some servers send raw deflate.
+            self._zlib = zlib.decompressobj(zlib.MAX_WBITS)
+            self._raw_deflate_fallback = True
+        else:
+            raise ValueError(encoding)
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """Yield the decoded bytes of ``data``, at most 64 KiB at a time."""
+        if self._zlib is None:
+            if data:
+                yield data
+            return
+        try:
+            yield from self._inflate(data)
+        except zlib.error:
+            if not self._raw_deflate_fallback:
+                raise
+            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+            yield from self._inflate(data)
+        self._raw_deflate_fallback = False
+
+    def _inflate(self, data: bytes) -> Iterator[bytes]:
+        assert self._zlib is not None
+        pending = data
+        while not self._zlib.eof:
+            out = self._zlib.decompress(pending, _CHUNK)
+            pending = self._zlib.unconsumed_tail
+            if out:
+                yield out
+            # A full chunk may leave output inside zlib even when all input is consumed.
+            if not pending and len(out) < _CHUNK:
+                break
+
+    def finish(self) -> Iterator[bytes]:
+        """Yield what is left, failing when a compressed stream was cut short."""
+        if self._zlib is None:
+            return
+        rest = self._zlib.flush()
+        if rest:
+            yield rest
+        if not self._zlib.eof:
+            raise zlib.error("compressed stream is truncated")
+
+
+def _absolute(base: str, href: str) -> str:
+    try:
+        return urljoin(base, href.strip())
+    except ValueError:
+        return href
+
+
+def _status_text(status: int) -> str:
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _megabytes(size: int) -> str:
+    if size >= 1_000_000 and size % 1_000_000 == 0:
+        return f"{size // 1_000_000} MB"
+    return f"{size} bytes"
+
+
+def _mime(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<!--")):
+        return True
+    return any(tag in head for tag in (b"<html", b"<head", b"<body"))
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([^\s"';,]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:\-]+)""", re.IGNORECASE
+)
+# Browsers read these labels as windows-1252 (WHATWG Encoding), and so do pages written
+# for them: bytes 0x80-0x9F in a "latin-1" page are cp1252 punctuation, not controls.
+_AS_CP1252 = frozenset({"iso8859-1", "ascii", "latin-1"})
+
+
+def _codec(label: str) -> str | None:
+    """The Python codec for a charset label, or None when unknown or not a text encoding."""
+    try:
+        name = codecs.lookup(label.strip().strip("'\"")).name
+        b"a".decode(name, "replace")  # refuses bytes-to-bytes codecs: "base64", "rot13"
+    except (LookupError, ValueError):
+        return None
+    return "cp1252" if name in _AS_CP1252 else name
+
+
+def detect_charset(body: bytes, content_type: str | None = None) -> str:
+    """The Python codec to decode ``body`` with.
+
+    A byte order mark wins, then the Content-Type header's charset, then a ``<meta>``
+    charset in the first 2 KB; otherwise UTF-8. Unknown names are skipped.
+    """
+    for bom, bom_codec in _BOMS:
+        if body.startswith(bom):
+            return bom_codec
+    if content_type:
+        header = _HEADER_CHARSET.search(content_type)
+        if header and (codec := _codec(header.group(1))):
+            return codec
+    meta = _META_CHARSET.search(body[:2048])
+    if meta and (codec := _codec(meta.group(1).decode("ascii"))):
+        # A page that reached us as ASCII-compatible bytes cannot really be UTF-16.
+        return "utf-8" if codec.startswith("utf-16") else codec
+    return "utf-8"
+
+
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """Decode ``body`` with ``detect_charset``, dropping a BOM and replacing bad bytes."""
+    codec = detect_charset(body, content_type)
+    for bom, _name in _BOMS:
+        if body.startswith(bom):
+            body = body[len(bom) :]
+            break
+    return body.decode(codec, "replace")
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (seconds or an HTTP date), or None."""
+    if value is None:
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    return max(0.0, (when - now).total_seconds())
