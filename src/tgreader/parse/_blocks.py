@@ -70,7 +70,8 @@ _CAPTION_CLASS = re.compile(r"caption|desc|chu-?thich|note|legend", re.IGNORECAS
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(bold|[6-9]00)", re.IGNORECASE)
 _ITALIC_STYLE = re.compile(r"font-style\s*:\s*italic", re.IGNORECASE)
 
-_HEADING_MAX_WORDS = 20
+_HEADING_MAX_WORDS = 20  # a wholly bold line longer than this is a bold lead-in, not a heading
+_UPPER_HEADING_MAX_WORDS = 30  # the seed's second sub-heading has 21 words
 _CAPTION_MAX_WORDS = 40
 _AUTHOR_MAX_WORDS = 10
 _AUTHOR_PREFIX = re.compile(
@@ -203,7 +204,8 @@ def _has_blocks(node: LexborNode) -> bool:
 
 def _text_block(walk: _Walk, text: str, *, bold: bool = False, centred: bool = False) -> None:
     words = word_count(text)
-    if words <= _HEADING_MAX_WORDS and (is_upper_text(text) or (bold and not text.endswith("."))):
+    upper = words <= _UPPER_HEADING_MAX_WORDS and is_upper_text(text)
+    if upper or (words <= _HEADING_MAX_WORDS and bold and not text.endswith(".")):
         walk.blocks.append(Heading(text))
     else:
         walk.blocks.append(Paragraph(text))

@@ -169,7 +169,10 @@ def _gen_b(
 
 
 def _has_inner_item(block: LexborNode) -> bool:
-    return any(len(inner.css("a[href]")) >= 2 for inner in block.css("div.clearfix"))
+    # Lexbor's node.css() matches the node itself too: skip it, or every block looks nested.
+    return any(
+        inner != block and len(inner.css("a[href]")) >= 2 for inner in block.css("div.clearfix")
+    )
 
 
 def _gen_c(
