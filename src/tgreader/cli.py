@@ -20,7 +20,7 @@ from tgreader.model import Article
 from tgreader.parse import page_url_hint, parse_article
 from tgreader.render import article_markdown, article_text
 from tgreader.service import Answer, Service, Settings
-from tgreader.urls import Site
+from tgreader.urls import CANONICAL_ORIGIN, Site
 
 __all__ = ["build_parser", "main"]
 
@@ -38,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tgreader",
         description="A terminal reader for tuyengiao.vn. With no command, opens the reader.",
         epilog="Every global option has an environment variable: TGREADER_SITE, TGREADER_DEMO, "
-        "TGREADER_OFFLINE, TGREADER_CACHE_DIR, TGREADER_DATA_DIR, TGREADER_LANG.",
+        "TGREADER_OFFLINE, TGREADER_CACHE_DIR, TGREADER_DATA_DIR, TGREADER_LANG, "
+        "TGREADER_TIMEOUT; also TGREADER_TTL (seconds listings stay fresh, default 600) and "
+        "TGREADER_RETRIES (default 3).",
     )
     parser.add_argument("--version", action="version", version=f"tgreader {__version__}")
     parser.add_argument(
@@ -79,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("vi", "en"),
         default=os.environ.get("TGREADER_LANG") or None,
         help="interface language of the reader (default: vi)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=os.environ.get("TGREADER_TIMEOUT"),
+        metavar="SECONDS",
+        help="network read timeout (default 10)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -138,6 +147,26 @@ def _positive(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"out of range (0–3600 s): {text!r}")
+    return value
+
+
+def _env_number(name: str, default: float) -> float:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return float(text)
+    except ValueError:
+        raise UsageError(name, f"not a number: {text!r}") from None
+
+
 def _natural(text: str) -> int:
     try:
         value = int(text)
@@ -176,11 +205,14 @@ def _settings(args: argparse.Namespace) -> Iterator[Settings]:
             site = Site.from_url(args.site)
         except ValueError as error:
             raise UsageError("--site", str(error)) from None
-    base = {
+    base: dict[str, Any] = {
         "cache_dir": args.cache_dir,
         "data_dir": args.data_dir,
         "offline": args.offline,
         "demo": args.demo,
+        "timeout": args.timeout or 10.0,
+        "ttl": _env_number("TGREADER_TTL", 600.0),
+        "retries": int(_env_number("TGREADER_RETRIES", 3)),
     }
     if args.demo and not args.offline:
         from tgreader.demo.server import DemoServer
@@ -236,13 +268,14 @@ def _say_source(service: Service, answer: Answer[Any]) -> None:
 
 async def _read(service: Service, args: argparse.Namespace) -> int:
     form = args.form or "text"
-    path = Path(args.target)
-    if "://" not in args.target and path.exists():
-        article = _read_file(path, service.site)
+    target = args.target
+    if "://" not in target and (Path(target).exists() or not target.startswith("/")):
+        article = _read_file(Path(target), service.site)  # a saved page
     else:
-        url = service.site.canonical(args.target)
+        # A URL, or a path on the site (/section/title-123).
+        url = service.site.canonical(target, CANONICAL_ORIGIN + "/")
         if url is None:
-            raise UsageError(args.target, "not a URL or an existing file")
+            raise UsageError(target, "not an http(s) URL, a site path or a file")
         answer = await service.article(url, refresh=args.refresh)
         _say_source(service, answer)
         article = answer.page
@@ -259,7 +292,7 @@ def _read_file(path: Path, site: Site) -> Article:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise TgError(str(path), error.strerror or str(error)) from None
+        raise UsageError(str(path), error.strerror or str(error)) from None
     html = data.decode("utf-8", errors="replace")
     return parse_article(html, page_url_hint(html) or path.resolve().as_uri(), site)
 
@@ -394,7 +427,7 @@ async def _search(service: Service, args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     if not hits:
         console.print(Text(f"Không tìm thấy: {query}"))
         return 0

@@ -122,12 +122,15 @@ def is_article_url(url: str) -> bool:
         return False
     if _ARTICLE_AB.search(path) or _ARTICLE_C.search(path):
         return True
+    segments = [s for s in path.split("/") if s]
+    if "/blogs/" in path:
+        # /blogs/<title-slug>; placeholders such as /blogs/undefined are not articles.
+        return len(segments) >= 2 and "-" in segments[-1]
     host = parts.hostname or ""
-    if host in SUCCESSOR_HOSTS or "/blogs/" in path:
-        segments = [s for s in path.split("/") if s]
-        if "/blogs/" in path and len(segments) >= 2:
-            return True
-        return len(segments) >= 2 and segments[0] == "vn" and segments[1] != "van-ban"
+    if host in SUCCESSOR_HOSTS:
+        # /vn/<slug> are list pages (/vn/van-ban, /vn/bao-ve-nen-tang-…) [verified]; deeper
+        # paths under /vn/ are taken as articles, as a public crawler does [inferred].
+        return len(segments) >= 3 and segments[0] == "vn"
     return False
 
 

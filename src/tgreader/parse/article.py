@@ -136,7 +136,7 @@ def parse_article_doc(
     blocks = [b for b in blocks if not _is_title_echo(b, title)]
 
     words = sum(word_count(b.text) for b in blocks if isinstance(b, Paragraph | Quote))
-    if words == 0 or (not strict and words < _GENERIC_MIN_WORDS and generation == "generic"):
+    if words == 0 or (not strict and words < _GENERIC_MIN_WORDS):
         raise ParseError(url, "no article body found")
 
     return Article(
@@ -265,9 +265,14 @@ def _section(
         # The breadcrumb sits in the date's row: the links among the date node's siblings.
         for date_node in root.css(profile.dates[0]):
             row = date_node.parent
-            for anchor in row.css("a") if row is not None else []:
+            if row is None or not parse_vn_datetime(node_text(date_node)):
+                continue
+            for anchor in row.css("a[href]"):
+                href = (attr(anchor, "href") or "").lower()
                 text = node_text(anchor)
-                if text and word_count(text) <= 10 and not parse_vn_datetime(text):
+                if href.startswith(("javascript:", "#")) or not text:
+                    continue
+                if word_count(text) <= 10 and not parse_vn_datetime(text):
                     return text
     segments = [s for s in urlsplit(url).path.split("/") if s]
     if len(segments) >= 2:
@@ -286,21 +291,26 @@ def _densest(doc: LexborHTMLParser) -> LexborNode | None:
         head = next(iter(elements(node)), None)
         if head is not None and heading_key(head) in TRAILING_HEADINGS and link_dominated(node):
             node.decompose()
-    scored: list[tuple[int, int, LexborNode]] = []
-    for candidate in body.css("article, main, div, section, td"):
-        score = 0
-        for p in candidate.css("p"):
-            text = node_text(p)
-            linked = sum(len(node_text(a)) for a in p.css("a"))
-            if text and linked < len(text) * 0.5:
-                score += word_count(text)
-        if score:
-            scored.append((score, len(candidate.text()), candidate))
-    if not scored:
+    # Readability's idea: a paragraph's words count fully for its parent and half for the
+    # grandparent, so the block that directly holds the article's paragraphs wins over both
+    # the page wrapper and a sidebar of short link lists.
+    scores: dict[int, float] = {}
+    nodes: dict[int, LexborNode] = {}
+    for p in body.css("p"):
+        text = node_text(p)
+        if not text or link_dominated(p):
+            continue
+        words = word_count(text)
+        parent = p.parent
+        for share in (1.0, 0.5):
+            if parent is None or parent.tag in ("body", "html"):
+                break
+            scores[parent.mem_id] = scores.get(parent.mem_id, 0.0) + words * share
+            nodes[parent.mem_id] = parent
+            parent = parent.parent
+    if not scores:
         return body
-    top = max(score for score, _, _ in scored)
-    tight = [(size, node) for score, size, node in scored if score >= top * 0.85]
-    return min(tight, key=lambda pair: pair[0])[1]
+    return nodes[max(scores, key=lambda key: scores[key])]
 
 
 def _tidy_gen_c(blocks: list[Block]) -> list[Block]:

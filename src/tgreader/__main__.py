@@ -1,0 +1,7 @@
+"""``python -m tgreader``: the same as the ``tgreader`` command."""
+
+import sys
+
+from tgreader.cli import main
+
+sys.exit(main())

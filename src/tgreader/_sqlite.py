@@ -1,0 +1,279 @@
+"""Opening tgreader's SQLite files: permissions, pragmas, corruption checks and migrations.
+
+Shared by the page cache (``store.py``) and the user data (``userdata.py``). Every SQLite
+error that can reach the user is turned into a one-line :class:`StoreError` here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tgreader.errors import StoreError
+
+__all__ = [
+    "Migration",
+    "Opened",
+    "is_corrupt",
+    "open_database",
+    "store_error",
+    "transaction",
+    "translate_errors",
+]
+
+# One migration is a sequence of SQL statements. They run with ``execute`` one by one,
+# never ``executescript``, which would COMMIT the migration transaction half way.
+Migration = Sequence[str]
+
+BUSY_TIMEOUT_S = 10.0
+# PRAGMA application_id of tgreader's files ("TGRD"), so tools like file(1) can tell them.
+APPLICATION_ID = 0x54475244
+
+# Result codes (primary, the low byte of the extended code) that mean the file is damaged
+# or not a database at all, as opposed to a problem with its folder, the disk or a lock.
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+_CORRUPT_CODES = frozenset({_SQLITE_CORRUPT, _SQLITE_NOTADB})
+_SQLITE_BUSY = 5
+
+_CAUSES = {
+    3: "permission denied",  # SQLITE_PERM
+    5: "the database is busy (another tgreader is writing); try again",  # SQLITE_BUSY
+    6: "the database is locked; try again",  # SQLITE_LOCKED
+    8: "the file or its folder is read-only",  # SQLITE_READONLY
+    10: "disk I/O error",  # SQLITE_IOERR
+    11: "the database file is damaged",  # SQLITE_CORRUPT
+    13: "the disk is full",  # SQLITE_FULL
+    14: "cannot open the file (check that its folder exists and is writable)",  # CANTOPEN
+    26: "damaged, or not a database at all",  # SQLITE_NOTADB
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A connection ready for use, and where a damaged file was moved, if it was."""
+
+    conn: sqlite3.Connection
+    recovered_from: Path | None
+
+
+def _code(error: sqlite3.Error) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def is_corrupt(error: sqlite3.Error) -> bool:
+    """True when ``error`` says the file is damaged or is not an SQLite database."""
+    code = _code(error)
+    if code is not None:
+        return code in _CORRUPT_CODES
+    text = str(error).lower()
+    return "not a database" in text or "malformed" in text
+
+
+def store_error(path: Path, error: BaseException) -> StoreError:
+    """A one-line StoreError for an SQLite or OS error on the file at ``path``."""
+    if isinstance(error, StoreError):
+        return error
+    if isinstance(error, sqlite3.Error):
+        code = _code(error)
+        cause = _CAUSES.get(code) if code is not None else None
+        # One line, whatever SQLite says (quick_check reports span several).
+        detail = " ".join(str(error).split())[:300]
+        if cause and detail and detail.lower() not in cause.lower():
+            cause = f"{cause} ({detail})"
+        return StoreError(str(path), cause or detail or type(error).__name__)
+    if isinstance(error, OSError):
+        reason = error.strerror or str(error) or "OS error"
+        reason = reason[0].lower() + reason[1:]
+        if isinstance(error, PermissionError):
+            reason += " (check that the file and its folder are writable)"
+        return StoreError(str(error.filename or path), reason)
+    return StoreError(str(path), str(error) or type(error).__name__)
+
+
+@contextlib.contextmanager
+def translate_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite and OS errors raised inside the block into StoreError for ``path``."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as error:
+        raise store_error(path, error) from error
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction: all of the block or nothing.
+
+    ``BEGIN IMMEDIATE`` takes the write lock up front, so a writer waits (busy_timeout)
+    instead of failing with "database is locked" when upgrading a read lock.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        # SQLite may already have rolled back by itself (disk full, I/O error).
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _make_private_dir(folder: Path) -> None:
+    if folder.is_dir():
+        return
+    # Intermediate folders get the default mode; the last one, ours, is private. Another
+    # thread or process may create it at the same moment: exist_ok makes that harmless.
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except FileExistsError:  # only raised when it exists and is not a folder
+        raise StoreError(str(folder), "not a folder") from None
+    with contextlib.suppress(OSError):
+        folder.chmod(0o700)
+
+
+def _make_private_file(path: Path) -> None:
+    """Create the database file as 0o600 before SQLite does.
+
+    SQLite gives the -wal and -shm files the permissions of the database file, so creating
+    it private here makes all three private without touching the process-wide umask
+    (which other threads may be relying on).
+    """
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        info = os.fstat(fd)
+        if info.st_mode & 0o077 and info.st_uid == os.geteuid():
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def _set_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL mode (it persists, so this is usually a read).
+
+    WAL lets readers work while a writer commits. Where it is refused (a file system
+    without shared memory), SQLite keeps its rollback journal: slower, still correct.
+    """
+    # The first read of the header: a file that is not SQLite fails here.
+    if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            return
+        except sqlite3.OperationalError as error:
+            # Two connections switching a new file at once: SQLite answers SQLITE_BUSY
+            # at once, without its busy handler (to avoid a deadlock), so wait here.
+            if _code(error) != _SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005 + random.random() * 0.02)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        path,
+        timeout=BUSY_TIMEOUT_S,
+        # The UI calls the store from worker threads; each Store guards its connection
+        # with its own lock, so SQLite's same-thread check would only get in the way.
+        check_same_thread=False,
+        # Autocommit: transactions are opened explicitly (BEGIN IMMEDIATE) by the callers.
+        isolation_level=None,
+    )
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        _set_wal(conn)
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        check = conn.execute("PRAGMA quick_check").fetchall()
+        if [tuple(row) for row in check] != [("ok",)]:
+            problem = "; ".join(str(row[0]) for row in check[:3])
+            raise sqlite3.DatabaseError(f"database disk image is malformed: {problem}")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version == len(migrations):
+        return
+    # IMMEDIATE takes the write lock first, so two processes opening a new file at once
+    # do not both run the migrations: the second re-reads the version and finds it done.
+    with transaction(conn):
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(migrations):
+            raise StoreError(
+                str(path),
+                f"made by a newer tgreader (schema {version}, this version knows "
+                f"{len(migrations)})",
+            )
+        if version == 0:
+            foreign = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+            if foreign:
+                # Some other program's database: never add our tables to it.
+                raise StoreError(str(path), "not a tgreader database (it has other tables)")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        for migration in migrations[version:]:
+            for statement in migration:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {len(migrations)}")
+
+
+def _aside_name(path: Path) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while candidate.exists():
+        counter += 1
+        candidate = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+    return candidate
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename a damaged database (and its WAL) out of the way; return the new name."""
+    target = _aside_name(path)
+    path.rename(target)
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists():
+        # A stale WAL left next to a fresh database could be replayed into it.
+        wal.rename(target.with_name(target.name + "-wal"))
+    shm = path.with_name(path.name + "-shm")
+    with contextlib.suppress(FileNotFoundError):
+        shm.unlink()
+    return target
+
+
+def open_database(path: Path, migrations: Sequence[Migration], *, recover: bool = False) -> Opened:
+    """Open (creating if needed) the SQLite file at ``path`` and bring its schema up to date.
+
+    A damaged file raises StoreError, or with ``recover`` is moved aside and replaced.
+    """
+    path = Path(path).expanduser()
+    recovered_from: Path | None = None
+    try:
+        _make_private_dir(path.parent)
+        _make_private_file(path)
+        try:
+            conn = _connect(path)
+        except sqlite3.DatabaseError as error:
+            if not is_corrupt(error) or not recover:
+                raise
+            recovered_from = _move_aside(path)
+            _make_private_file(path)
+            conn = _connect(path)
+        try:
+            _migrate(conn, path, migrations)
+        except BaseException:
+            conn.close()
+            raise
+    except (sqlite3.Error, OSError) as error:
+        raise store_error(path, error) from error
+    return Opened(conn, recovered_from)

@@ -1,0 +1,272 @@
+"""Full-text search over stored articles: safe FTS5 queries, folded text and snippets.
+
+Matching is done by SQLite FTS5 on *folded* text (no diacritics, đ → d), so "dang", "DANG"
+and "Đảng" all find "Đảng" and "Dang". Snippets are cut in Python from the *original* text,
+by finding the folded query terms in a folded copy whose positions map back to the
+original, so what the reader sees keeps its diacritics. Highlights are offsets, never
+markup, so page text cannot inject styling into the UI.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from tgreader.text import clean, fold, fold_key
+
+__all__ = [
+    "ELLIPSIS",
+    "SNIPPET_WIDTH",
+    "ArticleText",
+    "Phrase",
+    "SearchHit",
+    "article_text",
+    "build_match_query",
+    "fold_for_index",
+    "make_snippet",
+    "query_phrases",
+    "section_key",
+    "url_section_keys",
+]
+
+SNIPPET_WIDTH = 160
+_LEAD = 40  # characters of context kept before the first match of a snippet
+_MAX_PHRASES = 64
+_MAX_MATCHES = 200  # per field: enough to choose a window, bounded for huge pages
+ELLIPSIS = "…"
+
+Phrase = tuple[str, ...]
+
+# A token is what SQLite's unicode61 tokenizer keeps: runs of letters and digits. Anything
+# else (punctuation, quotes, FTS5 operators like * ^ : ( ) -, underscores) separates tokens.
+_TOKEN = re.compile(r"[^\W_]+")
+# Parentheses split bare words, so ``NEAR(a b)`` and ``(a OR b)`` yield their operators
+# as words of their own, to be dropped.
+_QUOTED_OR_BARE = re.compile(r'"([^"]*)"?|([^\s"()]+)')
+_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result; ``highlights`` are (start, end) offsets of matches in ``snippet``."""
+
+    url: str
+    title: str
+    section: str | None
+    published: str | None
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """The searchable fields of an article, as original (unfolded) text."""
+
+    title: str
+    sapo: str
+    body: str
+    captions: str
+
+    def folded(self) -> ArticleText:
+        """The same fields folded for the index."""
+        return ArticleText(
+            fold_for_index(self.title),
+            fold_for_index(self.sapo),
+            fold_for_index(self.body),
+            fold_for_index(self.captions),
+        )
+
+
+def fold_for_index(text: str) -> str:
+    """Text as it goes into the FTS index: diacritics removed and đ/Đ folded to d/D."""
+    return fold(text)
+
+
+def article_text(parsed: Mapping[str, Any]) -> ArticleText:
+    """The searchable fields of an ``Article.to_dict()``: body from text blocks, captions
+    from images."""
+    body: list[str] = []
+    captions: list[str] = []
+    for block in parsed.get("blocks") or ():
+        if not isinstance(block, Mapping):
+            continue
+        if block.get("kind") == "image":
+            if block.get("caption"):
+                captions.append(str(block["caption"]))
+        elif block.get("text"):
+            body.append(str(block["text"]))
+    return ArticleText(
+        title=str(parsed.get("title") or ""),
+        sapo=str(parsed.get("sapo") or ""),
+        body="\n".join(body),
+        captions="\n".join(captions),
+    )
+
+
+def query_phrases(user_query: str) -> tuple[Phrase, ...]:
+    """Split a user query into folded phrases: a quoted part is one phrase, and so is each
+    bare word (``COVID-19`` is the phrase ``covid 19``, as FTS5 itself would read it).
+
+    Bare upper-case ``AND``/``OR``/``NOT``/``NEAR`` are dropped: typed so, they were meant
+    as operators, which tgreader does not offer; as words they would almost never match
+    Vietnamese text and would empty the result. Quoted or in lower case, they are words.
+    """
+    phrases: list[Phrase] = []
+    for quoted, bare in _QUOTED_OR_BARE.findall(clean(user_query)):
+        if bare in _OPERATORS:
+            continue
+        tokens = tuple(_TOKEN.findall(fold_key(quoted or bare)))
+        if tokens and tokens not in phrases:
+            phrases.append(tokens)
+        if len(phrases) >= _MAX_PHRASES:
+            break
+    return tuple(phrases)
+
+
+def build_match_query(user_query: str) -> str | None:
+    """An FTS5 MATCH expression for ``user_query`` (every phrase quoted, all ANDed), or None
+    when nothing searchable is left. User text can never be FTS5 syntax."""
+    phrases = query_phrases(user_query)
+    if not phrases:
+        return None
+    # Tokens are letters and digits only, so the doubling of quotes is belt and braces.
+    return " ".join('"' + " ".join(phrase).replace('"', '""') + '"' for phrase in phrases)
+
+
+def section_key(name_or_slug: str) -> str:
+    """A loose key for a section: ``Thời sự``, ``thoi-su``, ``/thoi-su`` and
+    ``https://tuyengiao.vn/thoi-su`` all give ``thoi-su``."""
+    text = name_or_slug.strip()
+    if "/" in text:
+        path = urlsplit(text).path if "://" in text else text.split("?", 1)[0]
+        segments = [s for s in unquote(path).split("/") if s]
+        text = segments[-1] if segments else ""
+    return "-".join(_TOKEN.findall(fold_key(text)))
+
+
+def url_section_keys(url: str) -> list[str]:
+    """Keys of the folders of an article URL (``/thoi-su/x-123`` → ``["thoi-su"]``)."""
+    segments = [s for s in unquote(urlsplit(url).path).split("/") if s]
+    keys = (section_key(s) for s in segments[:-1])
+    return [k for k in keys if k]
+
+
+# --- snippets -------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    return fold(ch).casefold()
+
+
+def _folded_with_map(text: str) -> tuple[str, list[int] | None]:
+    """``text`` folded and case-folded, with the index in ``text`` of each folded character.
+
+    Folding NFC Vietnamese is one character to one, but not every string is (a stray
+    combining mark folds to nothing, ``ß`` case-folds to two), so the map is built per
+    character rather than assumed. None stands for the identity map (ASCII text).
+    """
+    if text.isascii():
+        return text.lower(), None
+    parts: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        folded = _fold_char(ch)
+        parts.append(folded)
+        index.extend([i] * len(folded))
+    return "".join(parts), index
+
+
+def _phrase_pattern(phrases: Sequence[Phrase]) -> re.Pattern[str]:
+    # Longer phrases first, so "hoi nghi" wins over "hoi" where both match.
+    ordered = sorted(range(len(phrases)), key=lambda i: -len(phrases[i]))
+    alternatives = [
+        f"(?P<p{i}>" + r"[\W_]+".join(re.escape(t) for t in phrases[i]) + ")" for i in ordered
+    ]
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
+
+
+def _matches(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
+    """(start, end, phrase group) of each match, as offsets into the original ``text``."""
+    folded, index = _folded_with_map(text)
+    found: list[tuple[int, int, str]] = []
+    for match in pattern.finditer(folded):
+        start, end = match.span()
+        if index is not None:
+            start, end = index[start], index[end - 1] + 1
+        # Keep combining marks that follow the match (text that was not NFC) inside it.
+        while end < len(text) and _fold_char(text[end]) == "":
+            end += 1
+        found.append((start, end, match.lastgroup or ""))
+        if len(found) >= _MAX_MATCHES:
+            break
+    return found
+
+
+def _window(text: str, anchor: int, width: int) -> tuple[int, int]:
+    # Some context before the match, but never less text than fits when near the end.
+    start = min(max(0, anchor - _LEAD), max(0, len(text) - width))
+    if start > 0:
+        space = text.find(" ", start, anchor)
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + width)
+    if end < len(text):
+        space = text.rfind(" ", anchor + 1, end)
+        end = space if space != -1 else end
+    return start, end
+
+
+def make_snippet(
+    fields: Iterable[str], phrases: Sequence[Phrase], width: int = SNIPPET_WIDTH
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """About ``width`` characters of original text around the best match, and the offsets of
+    the matches in it. Fields are tried in order; the window covering the most distinct
+    phrases wins. Without any match, the start of the first non-empty field."""
+    # Block separators become spaces (one character for one: offsets stay valid), so the
+    # window is cut at word boundaries across paragraphs too and the snippet is one line.
+    texts = [t.replace("\n", " ") for t in fields if t]
+    if not texts:
+        return "", ()
+    best: tuple[int, int, int, list[tuple[int, int, str]]] | None = None  # (count, i, anchor)
+    if phrases:
+        pattern = _phrase_pattern(phrases)
+        for i, text in enumerate(texts):
+            found = _matches(text, pattern)
+            for start, _end, _group in found:
+                lo, hi = _window(text, start, width)
+                count = len({g for s, e, g in found if s >= lo and e <= hi})
+                if best is None or count > best[0]:
+                    best = (count, i, start, found)
+    if best is None:
+        text = texts[0]
+        lo, hi = _window(text, 0, width)
+        return _cut(text, lo, hi, [])
+    _count, i, anchor, found = best
+    text = texts[i]
+    lo, hi = _window(text, anchor, width)
+    return _cut(text, lo, hi, found)
+
+
+def _cut(
+    text: str, lo: int, hi: int, found: list[tuple[int, int, str]]
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    prefix = ELLIPSIS if lo > 0 else ""
+    suffix = ELLIPSIS if hi < len(text) else ""
+    snippet = prefix + text[lo:hi] + suffix
+    shift = len(prefix) - lo
+    spans: list[tuple[int, int]] = []
+    for start, end, _group in found:
+        start, end = max(start, lo), min(end, hi)
+        if start >= end:
+            continue
+        span = (start + shift, end + shift)
+        if spans and span[0] <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], span[1]))
+        else:
+            spans.append(span)
+    return snippet, tuple(spans)
