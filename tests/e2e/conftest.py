@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import CliResult, FaultServer
 
 from tgreader.demo.server import DemoServer
+
+from e2e_support import CliResult, FaultServer
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from e2e_support import SEED, CliResult, FaultServer, answer, gzip_bomb, slow
 
 from tgreader.demo.server import DemoServer, default_root
+
+from e2e_support import SEED, CliResult, FaultServer, answer, gzip_bomb, slow
 
 Cli = Callable[..., CliResult]
 COMMANDS = ["read", "list", "home", "sections", "sync", "search", "bookmarks", "cache"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from e2e_support import FaultServer
 from tgreader.demo.server import DemoServer
 from tgreader.errors import FetchError
 from tgreader.service import Service, Settings
 from tgreader.urls import Site
+
+from e2e_support import FaultServer
 
 SEED = (
     "https://tuyengiao.vn/nhip-cau-tuyen-giao/"
