@@ -56,7 +56,7 @@ _PROFILES: dict[Generation, _Profile] = {
         sapos=(".story_teaser", ".story_sapo", ".sapo"),
         bodies=("#ArticleContent", ".story_body", ".story_content"),
         sections=(".zonebar h1 a", ".zonebar h2 a", ".zonebar a", ".zonebar h1",
-                  ".breadcrumb a:last-child"),
+                  ".breadcrumb a"),
         leads=(".story_avatar_b", ".story_avatar"),
     ),
     "B": _Profile(
@@ -65,7 +65,7 @@ _PROFILES: dict[Generation, _Profile] = {
         dates=(".ml-lg-auto", ".story-date", ".story-time", ".date", "time"),
         sapos=(".story-teaser", ".story-sapo", ".sapo"),
         bodies=(".story-body", ".story-content"),
-        sections=(".breadcrumb a:last-child", ".breadcrumbs a:last-child"),
+        sections=(".breadcrumb a", ".breadcrumbs a"),
     ),
     "C": _Profile(
         containers=("article", "main"),
@@ -73,7 +73,7 @@ _PROFILES: dict[Generation, _Profile] = {
         dates=("time",),
         sapos=(),
         bodies=(),
-        sections=(".breadcrumb a:last-child",),
+        sections=(".breadcrumb a", ".breadcrumbs a"),
     ),
     "generic": _Profile(
         containers=("article", "main", '[role="main"]'),
@@ -82,7 +82,7 @@ _PROFILES: dict[Generation, _Profile] = {
         sapos=(".sapo", ".lead", ".summary", ".excerpt", ".entry-summary"),
         bodies=(".entry-content", ".post-content", ".article-content", ".article-body",
                 '[itemprop="articleBody"]', ".content-detail", ".detail-content"),
-        sections=(".breadcrumb a:last-child", ".breadcrumbs a:last-child"),
+        sections=(".breadcrumb a", ".breadcrumbs a", '[itemprop="breadcrumb"] a'),
     ),
 }  # fmt: skip
 
@@ -94,6 +94,7 @@ _C_BOILERPLATE = (
     "in bai viet",
     "du lieu dang duoc cap nhat",
 )
+_HOME_NAMES = ("trang chu", "home", "trang nhat")
 _C_CAPTION = re.compile(r"^(Ảnh|Nguồn|Theo)\s*:", re.IGNORECASE)
 _SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,80}$")
 _SITE_WORDS = ("tuyen giao", "dan van", ".vn", "tap chi", "bao ", "trung uong", "cong thong tin")
@@ -257,10 +258,11 @@ def _section(
     doc: LexborHTMLParser, root: LexborHTMLParser | LexborNode, profile: _Profile, url: str
 ) -> str | None:
     for selector in profile.sections:
-        for node in doc.css(selector):
-            text = node_text(node)
-            if text and fold_key(text) not in ("trang chu", "home") and word_count(text) <= 10:
-                return text
+        # A breadcrumb runs from the home page down: the deepest named link is the section.
+        names = [node_text(node) for node in doc.css(selector)]
+        names = [n for n in names if n and fold_key(n) not in _HOME_NAMES and word_count(n) <= 10]
+        if names:
+            return names[-1]
     if profile is _PROFILES["B"]:
         # The breadcrumb sits in the date's row: the links among the date node's siblings.
         for date_node in root.css(profile.dates[0]):

@@ -159,13 +159,21 @@ def _gen_b(
             continue
         title_anchor = anchors[1] if node_text(anchors[1]) else anchors[0]
         item = _item(block, title_anchor, url, site, anchors[0].css_first("img"))
-        if item is not None and word_count(item.title) >= _MIN_TITLE_WORDS:
+        if item is not None and _titled(item.title):
             raw.append(item)
     items = _unique(raw)
+    if not items:
+        # No item of the known shape: take the article links of the main column instead.
+        links = article_links(root.css("a[href]"), url, site, exclude=url)
+        items = [ListItem(link.title, link.url) for link in links if _titled(link.title)]
     explicit = first(root, ("a[rel=next]", ".pagination a.next", ".pager a.next"))
     next_href = attr(explicit, "href")
     next_url = site.canonical(next_href, url) if next_href else with_page(url, page + 1)
     return items, next_url, scope is not None
+
+
+def _titled(title: str) -> bool:
+    return word_count(title) >= _MIN_TITLE_WORDS
 
 
 def _has_inner_item(block: LexborNode) -> bool:
@@ -234,7 +242,7 @@ def _generic(
         node.decompose()
     links = article_links(body.css("a[href]"), url, site, exclude=url)
     items = [ListItem(title=link.title, url=link.url) for link in links]
-    items = [i for i in items if word_count(i.title) >= _MIN_TITLE_WORDS]
+    items = [i for i in items if _titled(i.title)]
     return items, with_page(url, page + 1), False
 
 
