@@ -309,14 +309,14 @@ async def _list(service: Service, args: argparse.Namespace) -> int:
         _print_json(listing.to_dict())
         return 0
     title = listing.section or url
-    print(f"{title} — trang {listing.page}")
+    print(f"{title} — page {listing.page}")
     for number, item in enumerate(listing.articles, 1):
         when = f" ({item.published.vietnamese()})" if item.published else ""
         print(f"{number:>3}. {item.title}{when}\n     {item.url}")
     if not listing.articles:
-        print("     (không có bài nào: đã qua trang cuối)")
+        print("     (no articles: past the last page)")
     if listing.next:
-        print(f"\ntrang sau: {listing.next}")
+        print(f"\nnext page: {listing.next}")
     return 0
 
 
@@ -326,10 +326,10 @@ async def _home(service: Service, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(answer.page.to_dict())
         return 0
-    print("Chuyên mục:")
+    print("Sections:")
     for section in answer.page.sections:
         print(f"  {section.name}  {section.url}")
-    print("\nBài viết:")
+    print("\nArticles:")
     for number, link in enumerate(answer.page.articles, 1):
         print(f"{number:>3}. {link.title}\n     {link.url}")
     return 0
@@ -371,12 +371,12 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
         sections = [s.url for s in found]
     console = Console(stderr=True)
     columns = (
-        TextColumn("[bold]Đồng bộ"),
+        TextColumn("[bold]Syncing"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
-        TextColumn("còn"),
+        TextColumn("left"),
         TimeRemainingColumn(),
     )
     started = time.monotonic()
@@ -385,7 +385,7 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
 
         def progress(done: int, total: int, url: str) -> None:
             rate = done / max(time.monotonic() - started, 1e-6)
-            bar.update(task, completed=done, total=total, rate=f"{rate:.1f} trang/s")
+            bar.update(task, completed=done, total=total, rate=f"{rate:.1f} pages/s")
 
         report = await sync(
             service,
@@ -429,7 +429,7 @@ async def _search(service: Service, args: argparse.Namespace) -> int:
 
     console = Console(highlight=False, soft_wrap=True)
     if not hits:
-        console.print(Text(f"Không tìm thấy: {query}"))
+        console.print(Text(f"No stored article matches: {query}"))
         return 0
     for number, hit in enumerate(hits, 1):
         line = Text(f"{number:>3}. ")
