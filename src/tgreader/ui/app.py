@@ -1,0 +1,120 @@
+"""The reader app: ``make_app`` builds it (for the CLI and the tests), ``run`` runs it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import BindingType
+
+from tgreader.config import Config, apply_config, load_config_or_defaults
+from tgreader.errors import ConfigError
+from tgreader.service import Service, Settings
+from tgreader.ui.i18n import Translator
+from tgreader.ui.keys import DEFAULT_KEYS
+from tgreader.ui.screen import MainScreen, ReaderContext
+
+__all__ = ["ReaderApp", "make_app", "run"]
+
+
+class ReaderApp(App[int]):
+    """A three-pane terminal reader over one :class:`Service`."""
+
+    CSS_PATH = "tgreader.tcss"
+    TITLE = "tgreader"
+    # Reader keys live on the main screen, so they are inert under the help and search boxes.
+    BINDINGS: ClassVar[list[BindingType]] = []
+
+    def __init__(
+        self,
+        service: Service,
+        *,
+        lang: str | None = None,
+        config: Config | None = None,
+        config_error: ConfigError | None = None,
+        clock: Callable[[], float] = time.time,
+        owns_service: bool = True,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.config = config or Config()
+        self.tr = Translator(lang or self.config.lang)
+        self._config_error = config_error
+        self._owns_service = owns_service
+        self.keymap: Mapping[str, str] = dict(self.config.keymap)
+        self.context = ReaderContext(
+            service=service,
+            tr=self.tr,
+            clock=clock,
+            export_dir=self.config.export_dir,
+            keymap=self.keymap,
+        )
+
+    def get_default_screen(self) -> MainScreen:
+        """The reading screen."""
+        return MainScreen(self.context)
+
+    def on_mount(self) -> None:
+        """Apply the config's theme and keymap, and say what was wrong with the file."""
+        if self._config_error is not None:
+            self.notify(
+                self.tr("note.config", error=str(self._config_error)),
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
+        theme = self.config.theme
+        if theme:
+            if theme in self.available_themes:
+                self.theme = theme
+            else:
+                self.notify(
+                    self.tr("note.theme_unknown", theme=theme), severity="warning", markup=False
+                )
+        if self.keymap:
+            unknown = sorted(set(self.keymap) - set(DEFAULT_KEYS))
+            if unknown:
+                self.notify(
+                    self.tr("note.keymap_unknown", ids=", ".join(unknown)),
+                    severity="warning",
+                    markup=False,
+                )
+            self.set_keymap({k: v for k, v in self.keymap.items() if k in DEFAULT_KEYS})
+
+    async def on_unmount(self) -> None:
+        """Close the HTTP client and the databases if this app opened them."""
+        if self._owns_service:
+            await self.service.aclose()
+
+
+def make_app(
+    settings: Settings,
+    *,
+    lang: str | None = None,
+    service: Service | None = None,
+    config: Config | None = None,
+    config_error: ConfigError | None = None,
+    clock: Callable[[], float] = time.time,
+) -> ReaderApp:
+    """The reader over ``service`` (else a new Service for ``settings``, closed on exit)."""
+    return ReaderApp(
+        service if service is not None else Service(settings),
+        lang=lang,
+        config=config,
+        config_error=config_error,
+        clock=clock,
+        owns_service=service is None,
+    )
+
+
+def run(settings: Settings, lang: str | None = None) -> int:
+    """Run the reader in the terminal until the reader quits; returns the exit code."""
+    config, error = load_config_or_defaults()
+    # The CLI's --site (or --demo) wins over the config's site.
+    site_given = settings.demo or not settings.site.is_canonical
+    settings = apply_config(settings, config, site_given=site_given)
+    app = make_app(settings, lang=lang, config=config, config_error=error)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,145 @@
+"""Interface strings in Vietnamese (the default) and English.
+
+Page text is never translated: only what tgreader itself says. Strings are ``str.format``
+templates; their arguments are plain values and the results are shown as plain text.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+__all__ = ["LANGS", "Lang", "Translator", "normalise_lang"]
+
+Lang = Literal["vi", "en"]
+LANGS: tuple[Lang, ...] = ("vi", "en")
+
+# key: (Vietnamese, English)
+_STRINGS: dict[str, tuple[str, str]] = {
+    # panes and status
+    "pane.sections": ("Chuyên mục", "Sections"),
+    "pane.articles": ("Bài viết", "Articles"),
+    "pane.article": ("Nội dung", "Article"),
+    "pane.search": ("Tìm: {query} ({count})", "Search: {query} ({count})"),
+    "pane.bookmarks": ("Dấu trang ({count})", "Bookmarks ({count})"),
+    "placeholder": (
+        "Chọn một bài viết để đọc.\n\nEnter mở bài · n/p bài sau/trước · / tìm · ? trợ giúp",
+        "Choose an article to read.\n\nEnter opens · n/p next/previous · / search · ? help",
+    ),
+    "empty.list": ("(chưa có bài nào)", "(no articles yet)"),
+    "related": ("Các tin khác", "Related articles (Các tin khác)"),
+    "status.online": ("trực tuyến", "online"),
+    "status.offline": ("ngoại tuyến", "offline"),
+    "status.age": ("cập nhật {age}", "updated {age}"),
+    "status.loading": ("đang tải: {what}", "loading: {what}"),
+    "status.keys": ("? trợ giúp · q thoát", "? help · q quit"),
+    "status.demo": ("demo", "demo"),
+    "age.now": ("vừa xong", "just now"),
+    "age.s": ("{n} giây trước", "{n} s ago"),
+    "age.min": ("{n} phút trước", "{n} min ago"),
+    "age.h": ("{n} giờ trước", "{n} h ago"),
+    "age.d": ("{n} ngày trước", "{n} days ago"),
+    "loading.sections": ("chuyên mục", "sections"),
+    "loading.more": ("trang {page}", "page {page}"),
+    "loading.article": ("bài viết", "article"),
+    # notifications
+    "note.offline_copy": (
+        "{error} — đang hiển thị bản đã lưu",
+        "{error} — showing the stored copy",
+    ),
+    "note.failed": ("Không tải được: {error}", "Could not load: {error}"),
+    "note.no_results": ("Không tìm thấy: {query}", "Nothing found: {query}"),
+    "note.no_bookmarks": ("Chưa có dấu trang nào", "No bookmarks yet"),
+    "note.no_article": ("Chưa mở bài viết nào", "No article is open"),
+    "note.no_link": ("Bài này không có tin khác số {n}", "This article has no related link {n}"),
+    "note.link_hint": (
+        "Xuống cuối bài (↓) để chọn một tin khác, hoặc nhấn 1…9",
+        "Scroll to the end (↓) to pick a related link, or press 1…9",
+    ),
+    "note.marked_read": ("Đã đánh dấu là đã đọc", "Marked as read"),
+    "note.marked_unread": ("Đã đánh dấu là chưa đọc", "Marked as unread"),
+    "note.bookmarked": ("Đã thêm dấu trang", "Bookmarked"),
+    "note.unbookmarked": ("Đã bỏ dấu trang", "Bookmark removed"),
+    "note.copied": ("Đã chép địa chỉ: {url}", "Copied the URL: {url}"),
+    "note.opened": ("Đã mở trong trình duyệt", "Opened in the browser"),
+    "note.no_browser": ("Không mở được trình duyệt", "Could not open a browser"),
+    "note.exported": ("Đã lưu: {path}", "Saved: {path}"),
+    "note.export_failed": ("Không lưu được: {error}", "Could not save: {error}"),
+    "note.config": (
+        "Tệp cấu hình lỗi, dùng thiết lập mặc định: {error}",
+        "Bad config file, using the defaults: {error}",
+    ),
+    "note.keymap_unknown": (
+        "[keymap] có mã phím không biết: {ids}",
+        "[keymap] names unknown binding ids: {ids}",
+    ),
+    "note.theme_unknown": ("Không có giao diện màu: {theme}", "No such theme: {theme}"),
+    "note.end_of_list": ("Đã hết danh sách", "End of the list"),
+    "note.history_empty": ("Không còn bài nào để quay lại", "Nothing further in the history"),
+    # search and help
+    "search.prompt": (
+        "Tìm trong các bài đã lưu (không cần dấu)",
+        "Search stored articles (diacritics optional)",
+    ),
+    "search.placeholder": ("ví dụ: hoi nghi", "e.g. hoi nghi"),
+    "help.title": ("Phím tắt", "Keys"),
+    "help.keys": ("Phím", "Keys"),
+    "help.action": ("Việc", "Action"),
+    "help.footer": (
+        'Đổi phím trong config.toml, bảng [keymap]: mã = "phím". Esc để đóng.',
+        'Remap in config.toml, table [keymap]: id = "keys". Esc closes.',
+    ),
+    "help.id": ("mã", "id"),
+    # bindings (help screen)
+    "key.pane_next": ("Sang ô kế tiếp", "Next pane"),
+    "key.pane_prev": ("Về ô trước", "Previous pane"),
+    "key.down": ("Xuống (danh sách) / cuộn xuống (bài)", "Down in a list / scroll the article"),
+    "key.up": ("Lên (danh sách) / cuộn lên (bài)", "Up in a list / scroll the article"),
+    "key.page_down": ("Sang trang (xuống)", "Page down"),
+    "key.page_up": ("Sang trang (lên)", "Page up"),
+    "key.top": ("Lên đầu", "Top"),
+    "key.bottom": ("Xuống cuối", "Bottom"),
+    "key.open": (
+        "Mở chuyên mục, bài viết hoặc liên kết đang chọn",
+        "Open the section, article or link under the cursor",
+    ),
+    "key.next_article": ("Bài kế tiếp trong danh sách", "Next article of the list"),
+    "key.prev_article": ("Bài trước trong danh sách", "Previous article of the list"),
+    "key.follow": ("Mở tin khác thứ N", "Follow the Nth related link"),
+    "key.back": ("Quay lại bài trước", "Back to the previous article"),
+    "key.forward": ("Tiến tới bài sau", "Forward again"),
+    "key.search": ("Tìm kiếm", "Search"),
+    "key.refresh": ("Tải lại", "Refresh"),
+    "key.mark_read": ("Đánh dấu đã đọc / chưa đọc", "Mark read / unread"),
+    "key.bookmark": ("Thêm / bỏ dấu trang", "Bookmark / unbookmark"),
+    "key.bookmarks": ("Xem dấu trang", "Show bookmarks"),
+    "key.open_browser": ("Mở trong trình duyệt", "Open in the browser"),
+    "key.copy_url": ("Chép địa chỉ bài viết", "Copy the article's URL"),
+    "key.export": ("Lưu bài thành Markdown", "Export the article as Markdown"),
+    "key.help": ("Trợ giúp (màn hình này)", "Help (this screen)"),
+    "key.quit": ("Thoát", "Quit"),
+    "key.close": ("Đóng hộp thoại", "Close a dialog"),
+}
+
+
+def normalise_lang(lang: str | None) -> Lang:
+    """``vi`` or ``en``; anything else (or None) is Vietnamese."""
+    return "en" if (lang or "").strip().lower().startswith("en") else "vi"
+
+
+class Translator:
+    """Looks up interface strings in one language: ``tr("note.copied", url=...)``."""
+
+    def __init__(self, lang: str | None = None) -> None:
+        self.lang: Lang = normalise_lang(lang)
+        self._column = LANGS.index(self.lang)
+
+    def __call__(self, key: str, **values: object) -> str:
+        """The string for ``key`` with ``values`` filled in (the key itself if unknown)."""
+        entry = _STRINGS.get(key)
+        template = entry[self._column] if entry is not None else key
+        return template.format(**values) if values else template
+
+    @staticmethod
+    def keys() -> frozenset[str]:
+        """Every known key (for tests: both languages define each one)."""
+        return frozenset(_STRINGS)

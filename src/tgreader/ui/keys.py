@@ -1,0 +1,88 @@
+"""The reader's key bindings: one table of ids and default keys, shared by every widget.
+
+A binding id names one user-visible action (``down`` moves a list's cursor and scrolls the
+article: the same id on several widgets), so one line in the ``[keymap]`` table of
+``config.toml`` remaps it everywhere through ``App.set_keymap``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from textual.binding import Binding
+
+__all__ = ["DEFAULT_KEYS", "HELP_ORDER", "bind", "key_display", "keys_for"]
+
+# id -> default keys (Textual key names, comma-separated), in the help screen's order.
+DEFAULT_KEYS: dict[str, str] = {
+    "pane_next": "tab",
+    "pane_prev": "shift+tab",
+    "down": "down,j",
+    "up": "up,k",
+    "page_down": "space,pagedown",
+    "page_up": "pageup",
+    "top": "g,home",
+    "bottom": "G,end",
+    "open": "enter",
+    "next_article": "n",
+    "prev_article": "p",
+    **{f"follow_{n}": str(n) for n in range(1, 10)},
+    "back": "backspace,h,alt+left",
+    "forward": "alt+right",
+    "search": "slash",
+    "refresh": "r",
+    "mark_read": "m",
+    "bookmark": "f",
+    "bookmarks": "F",
+    "open_browser": "o",
+    "copy_url": "y",
+    "export": "e",
+    "help": "question_mark",
+    "quit": "q",
+    "close": "escape",
+}
+
+# The help screen shows follow_1 … follow_9 as one row.
+HELP_ORDER: tuple[str, ...] = tuple(
+    k for k in DEFAULT_KEYS if not k.startswith("follow_") or k == "follow_1"
+)
+
+_DISPLAY = {
+    "down": "↓",
+    "up": "↑",
+    "left": "←",
+    "right": "→",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "space": "Space",
+    "enter": "Enter",
+    "escape": "Esc",
+    "backspace": "Backspace",
+    "tab": "Tab",
+    "home": "Home",
+    "end": "End",
+    "slash": "/",
+    "question_mark": "?",
+}
+
+
+def bind(binding_id: str, action: str, description: str = "", *, show: bool = False) -> Binding:
+    """A Binding for ``binding_id`` with its default keys (remappable by id)."""
+    return Binding(
+        DEFAULT_KEYS[binding_id], action, description or binding_id, show=show, id=binding_id
+    )
+
+
+def keys_for(binding_id: str, keymap: Mapping[str, str]) -> str:
+    """The keys in force for ``binding_id``: the keymap's, else the default."""
+    return keymap.get(binding_id) or DEFAULT_KEYS[binding_id]
+
+
+def key_display(keys: str) -> str:
+    """``down,j`` → ``↓ j``; ``alt+left`` → ``Alt+←``: how a key list reads in the help."""
+    shown: list[str] = []
+    for key in (k.strip() for k in keys.split(",") if k.strip()):
+        *mods, last = key.split("+")
+        name = _DISPLAY.get(last, last)
+        shown.append("+".join([*(m.capitalize() for m in mods), name]))
+    return " ".join(shown)

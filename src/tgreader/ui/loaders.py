@@ -1,0 +1,220 @@
+"""The I/O the reader does, as coroutines run in Textual workers.
+
+Each one talks to the Service, and only posts messages with what it found (or why it
+failed); the screen's handlers decide what to show. Store reads go to a thread, so the
+event loop stays free to paint. Nothing here touches a widget.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import webbrowser
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.message import Message
+
+from tgreader.model import Article, Home, Listing
+from tgreader.render import article_markdown, export_name
+from tgreader.sections import builtin_sections
+from tgreader.service import Answer, Service
+from tgreader.ui.messages import (
+    ArticleLoaded,
+    BookmarksLoaded,
+    BookmarkToggled,
+    Exported,
+    ListingLoaded,
+    LoadFailed,
+    LoadKind,
+    ReadToggled,
+    SearchDone,
+    SectionsLoaded,
+)
+
+__all__ = [
+    "export_article",
+    "load_article",
+    "load_bookmarks",
+    "load_listing",
+    "load_sections",
+    "open_in_browser",
+    "run_search",
+    "set_read",
+    "toggle_bookmark",
+    "toggle_read",
+]
+
+Post = Callable[[Message], object]
+
+# _FIRST_PAINT: the stored copy is what the reader waits for, and reading it takes about a
+# millisecond, so it is read right here in the worker. Sent to a thread, its answer would
+# come back only when the (busy) event loop gets round to it: tens of milliseconds later.
+
+SEARCH_LIMIT = 50
+
+
+async def _guard(
+    post: Post, kind: LoadKind, request: int, target: str, job: Awaitable[None]
+) -> None:
+    """Run ``job``; any failure becomes a LoadFailed message, never a crash of the app."""
+    try:
+        await job
+    except asyncio.CancelledError:
+        raise
+    except Exception as error:  # a bug or an unexpected failure must not kill the reader
+        post(LoadFailed(kind, request, target, error))
+
+
+async def load_sections(service: Service, post: Post, request: int, refresh: bool) -> None:
+    """The menu: the stored home page at once, then the service's answer."""
+
+    async def job() -> None:
+        if not refresh:
+            stored = service.stored(service.site.home_url, Home)  # see _FIRST_PAINT
+            if stored is not None and stored.page.sections:
+                post(SectionsLoaded(request, list(stored.page.sections), stored, None, False))
+        if refresh:
+            answer = await service.home(refresh=True)
+            sections = list(answer.page.sections) or builtin_sections()
+            post(SectionsLoaded(request, sections, answer, answer.error, True))
+        else:
+            found, home, error = await service.sections()
+            post(SectionsLoaded(request, found, home, error, True))
+
+    await _guard(post, "sections", request, service.site.home_url, job())
+
+
+async def load_listing(
+    service: Service, post: Post, request: int, url: str, *, refresh: bool, more: bool
+) -> None:
+    """A listing page: the stored copy at once, then the service's answer."""
+
+    def stored_with_read() -> tuple[Answer[Listing] | None, set[str]]:
+        stored = service.stored(url, Listing)
+        if stored is None:
+            return None, set()
+        return stored, service.userdata.read_urls(a.url for a in stored.page.articles)
+
+    async def job() -> None:
+        if not refresh:
+            stored, read = stored_with_read()  # see _FIRST_PAINT
+            if stored is not None:
+                post(ListingLoaded(request, stored, read, False, more))
+        answer = await service.listing(url, refresh=refresh)
+        read = await asyncio.to_thread(
+            service.userdata.read_urls, [a.url for a in answer.page.articles]
+        )
+        post(ListingLoaded(request, answer, read, True, more))
+
+    await _guard(post, "more" if more else "listing", request, url, job())
+
+
+async def load_article(
+    service: Service, post: Post, request: int, url: str, *, refresh: bool
+) -> None:
+    """An article: the stored copy at once, then the service's answer (network if needed)."""
+
+    async def job() -> None:
+        if not refresh:
+            stored = service.stored(url, Article)  # see _FIRST_PAINT
+            if stored is not None:
+                post(ArticleLoaded(request, stored, False))
+        answer = await service.article(url, refresh=refresh)
+        post(ArticleLoaded(request, answer, True))
+
+    await _guard(post, "article", request, url, job())
+
+
+async def run_search(service: Service, post: Post, request: int, query: str) -> None:
+    """Search the store (diacritics and case ignored)."""
+
+    def search() -> SearchDone:
+        hits = service.search(query, limit=SEARCH_LIMIT)
+        read = service.userdata.read_urls(h.url for h in hits)
+        return SearchDone(request, query, hits, read)
+
+    async def job() -> None:
+        post(await asyncio.to_thread(search))
+
+    await _guard(post, "search", request, query, job())
+
+
+async def load_bookmarks(service: Service, post: Post, request: int) -> None:
+    """The reader's bookmarks."""
+
+    def read() -> BookmarksLoaded:
+        marks = service.userdata.bookmarks()
+        return BookmarksLoaded(request, marks, service.userdata.read_urls(b.url for b in marks))
+
+    async def job() -> None:
+        post(await asyncio.to_thread(read))
+
+    await _guard(post, "bookmarks", request, "bookmarks", job())
+
+
+async def set_read(service: Service, post: Post, urls: list[str]) -> None:
+    """Mark ``urls`` read because they were opened (the link followed and where it led)."""
+
+    def mark() -> None:
+        for url in urls:
+            service.userdata.mark_read(url, True)
+
+    async def job() -> None:
+        await asyncio.to_thread(mark)
+        for url in urls:
+            post(ReadToggled(url, True, quiet=True))
+
+    await _guard(post, "userdata", 0, urls[0], job())
+
+
+async def toggle_read(service: Service, post: Post, url: str) -> None:
+    """Flip the read state of ``url``."""
+
+    def flip() -> bool:
+        read = not service.userdata.is_read(url)
+        service.userdata.mark_read(url, read)
+        return read
+
+    async def job() -> None:
+        post(ReadToggled(url, await asyncio.to_thread(flip), quiet=False))
+
+    await _guard(post, "userdata", 0, url, job())
+
+
+async def toggle_bookmark(service: Service, post: Post, url: str, title: str) -> None:
+    """Bookmark ``url``, or remove its bookmark."""
+
+    async def job() -> None:
+        now = await asyncio.to_thread(service.userdata.toggle_bookmark, url, title)
+        post(BookmarkToggled(url, now))
+
+    await _guard(post, "userdata", 0, url, job())
+
+
+async def open_in_browser(post: Post, url: str) -> None:
+    """Open ``url`` with the system's browser (it may block: a thread does it)."""
+
+    async def job() -> None:
+        if not await asyncio.to_thread(webbrowser.open, url):
+            raise OSError("no browser available")
+
+    await _guard(post, "browser", 0, url, job())
+
+
+async def export_article(post: Post, article: Article, folder: Path) -> None:
+    """Write ``article`` as Markdown into ``folder``, named after its title."""
+
+    def write() -> Path:
+        base = folder.expanduser().resolve()
+        target = (base / export_name(article.title)).resolve()
+        # export_name never yields a separator; this check keeps that promise local.
+        if not target.is_relative_to(base) or target.parent != base:
+            raise OSError(f"{target}: outside the export folder")
+        base.mkdir(parents=True, exist_ok=True)
+        target.write_text(article_markdown(article), encoding="utf-8")
+        return target
+
+    async def job() -> None:
+        post(Exported(await asyncio.to_thread(write)))
+
+    await _guard(post, "export", 0, article.url, job())

@@ -1,0 +1,704 @@
+"""The reading screen: three panes, the status line, the keys, and the state behind them.
+
+Loads run in workers (``tgreader.ui.loaders``) that post messages; the handlers here own
+every piece of state: what list is shown, which article is open, the history, what is
+loading. Each load carries a request number, and an answer to an older request is dropped.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+from urllib.parse import urlsplit
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import OptionList, Static
+
+from tgreader.errors import FetchError, TgError
+from tgreader.model import Article, Listing, Published, Section
+from tgreader.search import SearchHit
+from tgreader.service import Answer, Service
+from tgreader.text import strip_controls
+from tgreader.ui import loaders
+from tgreader.ui.dialogs import HelpScreen, SearchScreen
+from tgreader.ui.history import History, Place
+from tgreader.ui.i18n import Translator
+from tgreader.ui.keys import bind
+from tgreader.ui.messages import (
+    ArticleLoaded,
+    BookmarksLoaded,
+    BookmarkToggled,
+    Exported,
+    ListingLoaded,
+    LoadFailed,
+    ReadToggled,
+    SearchDone,
+    SectionsLoaded,
+)
+from tgreader.ui.widgets import (
+    ArticleList,
+    ArticleView,
+    Row,
+    SectionList,
+    StatusLine,
+    page_text,
+)
+
+__all__ = ["NARROW_BELOW", "MainScreen", "ReaderContext"]
+
+NARROW_BELOW = 100  # columns: under this, one pane at a time
+STATUS_EVERY_S = 15.0  # how often the page age in the status line is redrawn
+
+ListKind = Literal["section", "search", "bookmarks"]
+Nav = Literal["visit", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderContext:
+    """What the screen needs from outside: the service, the language, a clock, settings."""
+
+    service: Service
+    tr: Translator
+    clock: Callable[[], float]
+    export_dir: Path | None
+    keymap: Mapping[str, str]
+
+
+def _when(published: Published | None) -> str | None:
+    return published.vietnamese() if published else None
+
+
+def _hit_line(hit: SearchHit) -> str | None:
+    parts = [_when(Published.from_iso(hit.published)), hit.section]
+    return " · ".join(p for p in parts if p) or None
+
+
+def _listing_rows(listing: Listing) -> list[Row]:
+    return [Row(a.url, a.title, _when(a.published), a.sapo) for a in listing.articles]
+
+
+class MainScreen(Screen[None]):
+    """Sections, articles and the open article side by side (one at a time when narrow)."""
+
+    # Textual annotates this as an instance attribute, so it cannot be a ClassVar here.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]  # noqa: RUF012
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("pane_next", "next_pane"),
+        bind("pane_prev", "prev_pane"),
+        bind("next_article", "step(1)"),
+        bind("prev_article", "step(-1)"),
+        *(bind(f"follow_{n}", f"follow({n})") for n in range(1, 10)),
+        bind("back", "back"),
+        bind("forward", "forward"),
+        bind("search", "search"),
+        bind("refresh", "refresh"),
+        bind("mark_read", "mark_read"),
+        bind("bookmark", "bookmark"),
+        bind("bookmarks", "bookmarks"),
+        bind("open_browser", "open_browser"),
+        bind("copy_url", "copy_url"),
+        bind("export", "export"),
+        bind("help", "help"),
+        bind("quit", "app.quit"),
+    ]
+
+    def __init__(self, context: ReaderContext) -> None:
+        super().__init__()
+        self.ctx = context
+        self.tr = context.tr
+        self._requests = itertools.count(1)
+        self._latest: dict[str, int] = {}
+        self._loading: dict[str, str] = {}
+        self._answers: dict[str, Answer[Any]] = {}
+        self._online: bool | None = None
+        self._history = History()
+        # The article list.
+        self._list_kind: ListKind | None = None
+        self._section: Section | None = None
+        self._pages: dict[int, list[Row]] = {}
+        self._next_url: str | None = None
+        self._query = ""
+        self._step_when_loaded = False
+        # The article pane.
+        self.article: Article | None = None
+        self._pending = Place("")
+        self._requested = ""
+        self._nav: Nav = "none"
+        self._marked_request = 0
+        self._refreshing = False
+
+    # --- layout -----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Three panes over a status line."""
+        with Horizontal(id="panes"):
+            yield SectionList(id="sections", classes="pane")
+            yield ArticleList(id="articles", classes="pane")
+            yield ArticleView(self.tr("placeholder"), id="article")
+        with Horizontal(id="statusbar"):
+            yield StatusLine(id="status")
+            yield Static(Text(self.tr("status.keys")), markup=False, id="keys")
+
+    @property
+    def sections(self) -> SectionList:
+        """The sections pane."""
+        return self.query_one("#sections", SectionList)
+
+    @property
+    def articles(self) -> ArticleList:
+        """The articles pane."""
+        return self.query_one("#articles", ArticleList)
+
+    @property
+    def view(self) -> ArticleView:
+        """The article pane."""
+        return self.query_one("#article", ArticleView)
+
+    @property
+    def panes(self) -> tuple[SectionList, ArticleList, ArticleView]:
+        """The panes in Tab order."""
+        return self.sections, self.articles, self.view
+
+    def on_mount(self) -> None:
+        """Titles, focus, and the first loads."""
+        self.sections.border_title = Text(self.tr("pane.sections"))
+        self.articles.border_title = Text(self.tr("pane.articles"))
+        self.view.border_title = Text(self.tr("pane.article"))
+        self._focus_pane(self.sections)
+        self._load_sections(refresh=False)
+        self.set_interval(STATUS_EVERY_S, self._update_status)
+        self._update_status()
+
+    @property
+    def narrow(self) -> bool:
+        """True when one pane is shown at a time."""
+        return self.has_class("-narrow")
+
+    def _pane_of(self, widget: Widget | None) -> Widget | None:
+        for pane in self.panes:
+            if widget is pane or (widget is not None and pane in widget.ancestors):
+                return pane
+        return None
+
+    def _focus_pane(self, pane: Widget) -> None:
+        # In the narrow layout only the active pane is displayed: show it, then focus it.
+        for other in self.panes:
+            other.set_class(other is pane, "-active")
+        pane.focus()
+        self._update_status()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The pane holding the focus is the active one (the one shown when narrow)."""
+        pane = self._pane_of(event.widget)
+        if pane is not None and not pane.has_class("-active"):
+            for other in self.panes:
+                other.set_class(other is pane, "-active")
+            self._update_status()
+
+    def _active_index(self) -> int:
+        for index, pane in enumerate(self.panes):
+            if pane.has_class("-active"):
+                return index
+        return 0
+
+    def action_next_pane(self) -> None:
+        """Tab: the next pane."""
+        self._focus_pane(self.panes[(self._active_index() + 1) % 3])
+
+    def action_prev_pane(self) -> None:
+        """Shift+Tab: the previous pane."""
+        self._focus_pane(self.panes[(self._active_index() - 1) % 3])
+
+    # --- the status line -----------------------------------------------------------------
+
+    def _start(self, slot: str, label: str) -> int:
+        request = next(self._requests)
+        self._latest[slot] = request
+        self._loading[slot] = label
+        self._update_status()
+        return request
+
+    def _current(self, slot: str, request: int) -> bool:
+        return self._latest.get(slot) == request
+
+    def _done(self, slot: str) -> None:
+        if self._loading.pop(slot, None) is not None:
+            self._update_status()
+
+    def _age(self, seconds: float) -> str:
+        if seconds < 10:
+            return self.tr("age.now")
+        if seconds < 60:
+            return self.tr("age.s", n=int(seconds))
+        if seconds < 3600:
+            return self.tr("age.min", n=int(seconds // 60))
+        if seconds < 86400:
+            return self.tr("age.h", n=int(seconds // 3600))
+        return self.tr("age.d", n=int(seconds // 86400))
+
+    def _update_status(self) -> None:
+        if not self.is_mounted:
+            return
+        settings = self.ctx.service.settings
+        site = urlsplit(settings.site.origin).netloc
+        parts = [f"{self.tr('status.demo')} {site}" if settings.demo else site]
+        # Online until a fetch fails (answers from the store say nothing about the network).
+        offline = settings.offline or self._online is False
+        parts.append(self.tr("status.offline" if offline else "status.online"))
+        slot = ("sections", "list", "article")[self._active_index()]
+        answer = self._answers.get(slot)
+        if answer is not None:
+            age = max(0.0, self.ctx.clock() - answer.fetched_at)
+            parts.append(self.tr("status.age", age=self._age(age)))
+        loading = ", ".join(dict.fromkeys(self._loading.values()))
+        self.query_one(StatusLine).set_parts(
+            parts, self.tr("status.loading", what=loading) if loading else None
+        )
+
+    def _observe(self, slot: str, answer: Answer[Any] | None, error: TgError | None) -> None:
+        """Note where an answer came from: online or offline, and tell about a fallback."""
+        if answer is not None:
+            self._answers[slot] = answer
+        if error is not None:
+            network_down = isinstance(error, FetchError) and error.status is None
+            if not network_down or self._online is not False:
+                key = "note.offline_copy" if answer is not None else "note.failed"
+                self._say(self.tr(key, error=str(error)), "error")
+            if network_down:
+                self._online = False
+        elif answer is not None and answer.source == "network":
+            self._online = True
+        self._update_status()
+
+    def _say(self, text: str, severity: SeverityLevel = "information") -> None:
+        # Messages can quote page text or URLs: plain text, no control characters.
+        self.notify(strip_controls(text), severity=severity, markup=False)
+
+    def _run(self, work: Coroutine[Any, Any, None], group: str) -> None:
+        # Failures are posted as messages by the loaders, so a worker never takes the app down.
+        self.run_worker(work, group=group, exclusive=True, exit_on_error=False)
+
+    # --- sections ------------------------------------------------------------------------
+
+    def _load_sections(self, refresh: bool) -> None:
+        request = self._start("sections", self.tr("loading.sections"))
+        self._run(
+            loaders.load_sections(self.ctx.service, self.post_message, request, refresh),
+            "sections",
+        )
+
+    @on(SectionsLoaded)
+    def _sections_loaded(self, message: SectionsLoaded) -> None:
+        if not self._current("sections", message.request):
+            return
+        if message.final:
+            self._done("sections")
+        self.sections.show(message.sections, self._section.url if self._section else None)
+        self._observe("sections", message.answer, message.error if message.final else None)
+        if self._list_kind is None and message.sections:
+            self._open_section(message.sections[0], focus=False)
+
+    @on(OptionList.OptionSelected, "#sections")
+    def _section_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self.sections.entries):
+            self._open_section(self.sections.entries[event.option_index], focus=True)
+
+    def _open_section(self, section: Section, *, focus: bool) -> None:
+        self.workers.cancel_group(self, "more")
+        self._loading.pop("more", None)
+        self._list_kind, self._section = "section", section
+        self._pages, self._next_url = {}, None
+        self._step_when_loaded = False
+        self.articles.border_title = page_text(section.name)
+        self.articles.show([], set(), keep=False)
+        request = self._start("list", section.name)
+        self._run(
+            loaders.load_listing(
+                self.ctx.service,
+                self.post_message,
+                request,
+                section.url,
+                refresh=False,
+                more=False,
+            ),
+            "list",
+        )
+        if focus:
+            self._focus_pane(self.articles)
+
+    @on(ListingLoaded)
+    def _listing_loaded(self, message: ListingLoaded) -> None:
+        slot = "more" if message.more else "list"
+        if not self._current(slot, message.request):
+            return
+        if message.final:
+            self._done(slot)
+        listing = message.answer.page
+        rows = _listing_rows(listing)
+        self._pages[listing.page] = rows
+        if listing.page >= max(self._pages):
+            self._next_url = listing.next if listing.articles else None
+        if message.more:
+            before = len(self.articles.rows)
+            self.articles.append(rows, message.read)
+            if self._step_when_loaded and len(self.articles.rows) > before:
+                self._step_when_loaded = False
+                self.action_step(1)
+        else:
+            every = [row for page in sorted(self._pages) for row in self._pages[page]]
+            self.articles.show(every, message.read | self.articles.read)
+        self._observe("list", message.answer, message.answer.error if message.final else None)
+
+    @on(ArticleList.NeedMore)
+    def _need_more(self) -> None:
+        if self._list_kind != "section" or not self._next_url or "more" in self._loading:
+            return
+        page = max(self._pages, default=1) + 1
+        request = self._start("more", self.tr("loading.more", page=page))
+        self._run(
+            loaders.load_listing(
+                self.ctx.service,
+                self.post_message,
+                request,
+                self._next_url,
+                refresh=False,
+                more=True,
+            ),
+            "more",
+        )
+
+    # --- articles --------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#articles")
+    def _article_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        row = self.articles.highlighted_row
+        if row is not None:
+            self._open_article(row.url, focus=True)
+
+    def _place(self) -> Place | None:
+        if self.article is None:
+            return None
+        return Place(self.article.url, self.view.position, self.view.link)
+
+    def _open_article(
+        self,
+        url: str,
+        *,
+        focus: bool,
+        place: Place | None = None,
+        nav: Nav = "visit",
+        refresh: bool = False,
+    ) -> None:
+        self._pending = place or Place(url)
+        self._requested = url
+        self._nav = nav
+        self._refreshing = refresh  # a refresh does not mark the article read again
+        request = self._start("article", self.tr("loading.article"))
+        self._run(
+            loaders.load_article(
+                self.ctx.service, self.post_message, request, url, refresh=refresh
+            ),
+            "article",
+        )
+        if focus:
+            self._focus_pane(self.view)
+
+    @on(ArticleLoaded)
+    async def _article_loaded(self, message: ArticleLoaded) -> None:
+        if not self._current("article", message.request):
+            return
+        if message.final:
+            self._done("article")
+        article = message.answer.page
+        self._observe("article", message.answer, message.answer.error if message.final else None)
+        if article != self.article:
+            if self.article is not None and self.article.url == article.url:
+                place = self._place() or Place(article.url)  # new copy: stay where we are
+            else:
+                if self._nav == "visit":
+                    self._history.visit(self._place())
+                self._nav = "none"
+                place = self._pending
+            self.article = article
+            await self.view.show(
+                article, self.tr("related"), scroll_y=place.scroll_y, link=place.link
+            )
+        if self._marked_request != message.request and not self._refreshing:
+            self._marked_request = message.request
+            # A redirect gives the article another URL than the list's: mark both.
+            urls = list(dict.fromkeys([self._requested, article.url]))
+            self.run_worker(
+                loaders.set_read(self.ctx.service, self.post_message, urls),
+                group="userdata",
+                exit_on_error=False,
+            )
+
+    def action_step(self, delta: int) -> None:
+        """n / p: the next or previous article of the list, from any pane."""
+        rows = self.articles.rows
+        if not rows:
+            return
+        urls = [r.url for r in rows]
+        open_urls = [self._requested, self.article.url] if self.article is not None else []
+        if shown := [u for u in open_urls if u in urls]:
+            base = urls.index(shown[0])
+        else:
+            base = self.articles.highlighted if self.articles.highlighted is not None else -1
+            if base < 0 and delta < 0:
+                return
+        target = base + delta
+        if target >= len(rows):
+            if self._next_url and self._list_kind == "section":
+                self._step_when_loaded = True  # go on once the next page is in
+                self._need_more()
+            else:
+                self._say(self.tr("note.end_of_list"))
+            return
+        if target < 0:
+            self._say(self.tr("note.end_of_list"))
+            return
+        self.articles.highlighted = target
+        self._open_article(rows[target].url, focus=self.narrow)
+
+    def action_follow(self, number: int) -> None:
+        """1…9: follow the Nth "Các tin khác" link."""
+        if self.article is None:
+            self._say(self.tr("note.no_article"))
+            return
+        if not 1 <= number <= len(self.article.related):
+            self._say(self.tr("note.no_link", n=number))
+            return
+        self._open_article(self.article.related[number - 1].url, focus=True)
+
+    @on(ArticleView.FollowLink)
+    def _follow_link(self, message: ArticleView.FollowLink) -> None:
+        message.stop()
+        self.action_follow(message.index + 1)
+
+    @on(ArticleView.NoLinkChosen)
+    def _no_link(self, message: ArticleView.NoLinkChosen) -> None:
+        message.stop()
+        if self.article is not None and self.article.related:
+            self._say(self.tr("note.link_hint"))
+
+    def action_back(self) -> None:
+        """Back to the article read before, where the reader left it."""
+        self._travel(self._history.back)
+
+    def action_forward(self) -> None:
+        """Forward again after going back."""
+        self._travel(self._history.forward)
+
+    def _travel(self, step: Callable[[Place | None], Place | None]) -> None:
+        target = step(self._place())
+        if target is None:
+            self._say(self.tr("note.history_empty"))
+            return
+        self._open_article(target.url, focus=True, place=target, nav="none")
+
+    # --- search and bookmarks -----------------------------------------------------------
+
+    def action_search(self) -> None:
+        """/: ask for a query, then list what the store holds."""
+
+        def done(query: str | None) -> None:
+            if query:
+                self._query = query
+                request = self._start("list", query)
+                self._run(
+                    loaders.run_search(self.ctx.service, self.post_message, request, query),
+                    "list",
+                )
+
+        self.app.push_screen(SearchScreen(self.tr, self._query), done)
+
+    @on(SearchDone)
+    def _search_done(self, message: SearchDone) -> None:
+        if not self._current("list", message.request):
+            return
+        self._done("list")
+        hits = message.hits
+        rows = [Row(h.url, h.title, _hit_line(h), h.snippet, h.highlights, hit=True) for h in hits]
+        self._show_list(
+            "search",
+            rows,
+            message.read,
+            self.tr("pane.search", query=message.query, count=len(rows)),
+        )
+        if not rows:
+            self._say(self.tr("note.no_results", query=message.query))
+
+    def action_bookmarks(self) -> None:
+        """F: the bookmarked articles, in the article list."""
+        request = self._start("list", self.tr("key.bookmarks"))
+        self._run(loaders.load_bookmarks(self.ctx.service, self.post_message, request), "list")
+
+    @on(BookmarksLoaded)
+    def _bookmarks_loaded(self, message: BookmarksLoaded) -> None:
+        if not self._current("list", message.request):
+            return
+        self._done("list")
+        rows = [Row(b.url, b.title) for b in message.bookmarks]
+        self._show_list("bookmarks", rows, message.read, self.tr("pane.bookmarks", count=len(rows)))
+        if not rows:
+            self._say(self.tr("note.no_bookmarks"))
+
+    def _show_list(self, kind: ListKind, rows: list[Row], read: set[str], title: str) -> None:
+        self.workers.cancel_group(self, "more")
+        self._loading.pop("more", None)
+        self._list_kind, self._pages, self._next_url = kind, {}, None
+        self.articles.border_title = page_text(title)
+        self.articles.show(rows, read, keep=False)
+        if rows:
+            self.articles.highlighted = 0
+        self._focus_pane(self.articles)
+
+    # --- actions on the article (or the list row under the cursor) -----------------------
+
+    def _target(self) -> tuple[str, str] | None:
+        """(URL, title) of the row under the cursor when the list has focus, else the
+        open article."""
+        if self.articles.has_focus and (row := self.articles.highlighted_row) is not None:
+            return row.url, row.title
+        if self.article is not None:
+            return self.article.url, self.article.title
+        self._say(self.tr("note.no_article"))
+        return None
+
+    def action_refresh(self) -> None:
+        """r: fetch again what is shown."""
+        self._load_sections(refresh=True)
+        if self._list_kind == "section" and self._section is not None:
+            request = self._start("list", self._section.name)
+            self._run(
+                loaders.load_listing(
+                    self.ctx.service,
+                    self.post_message,
+                    request,
+                    self._section.url,
+                    refresh=True,
+                    more=False,
+                ),
+                "list",
+            )
+        elif self._list_kind == "bookmarks":
+            self.action_bookmarks()
+        if self.article is not None:
+            self._open_article(self.article.url, focus=False, nav="none", refresh=True)
+
+    def action_mark_read(self) -> None:
+        """m: flip read / unread."""
+        if (target := self._target()) is not None:
+            self.run_worker(
+                loaders.toggle_read(self.ctx.service, self.post_message, target[0]),
+                group="userdata",
+                exit_on_error=False,
+            )
+
+    @on(ReadToggled)
+    def _read_toggled(self, message: ReadToggled) -> None:
+        self.articles.set_read(message.url, message.read)
+        if not message.quiet:
+            key = "note.marked_read" if message.read else "note.marked_unread"
+            self._say(self.tr(key))
+
+    def action_bookmark(self) -> None:
+        """f: bookmark, or remove the bookmark."""
+        if (target := self._target()) is not None:
+            self.run_worker(
+                loaders.toggle_bookmark(self.ctx.service, self.post_message, *target),
+                group="userdata",
+                exit_on_error=False,
+            )
+
+    @on(BookmarkToggled)
+    def _bookmark_toggled(self, message: BookmarkToggled) -> None:
+        self._say(self.tr("note.bookmarked" if message.bookmarked else "note.unbookmarked"))
+        if self._list_kind == "bookmarks":
+            self.action_bookmarks()
+
+    def action_open_browser(self) -> None:
+        """o: open the page in the system's browser (where it was read from)."""
+        if (target := self._target()) is not None:
+            url = self.ctx.service.site.fetch_url(target[0])
+            self.run_worker(
+                loaders.open_in_browser(self.post_message, url),
+                group="browser",
+                exit_on_error=False,
+            )
+
+    def action_copy_url(self) -> None:
+        """y: copy the article's URL to the clipboard."""
+        if (target := self._target()) is not None:
+            self.app.copy_to_clipboard(target[0])
+            self._say(self.tr("note.copied", url=target[0]))
+
+    def action_export(self) -> None:
+        """e: save the open article as Markdown."""
+        if self.article is None:
+            self._say(self.tr("note.no_article"))
+            return
+        folder = self.ctx.export_dir or Path.cwd()
+        self.run_worker(
+            loaders.export_article(self.post_message, self.article, folder),
+            group="export",
+            exit_on_error=False,
+        )
+
+    @on(Exported)
+    def _exported(self, message: Exported) -> None:
+        self._say(self.tr("note.exported", path=str(message.path)))
+
+    def action_help(self) -> None:
+        """?: every key and what it does."""
+        self.app.push_screen(HelpScreen(self.tr, self.ctx.keymap))
+
+    # --- failures ---------------------------------------------------------------------------
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        slot = {
+            "sections": "sections",
+            "listing": "list",
+            "search": "list",
+            "bookmarks": "list",
+            "more": "more",
+            "article": "article",
+        }.get(message.kind)
+        if slot is not None:
+            if message.request and not self._current(slot, message.request):
+                return
+            self._done(slot)
+        error = message.error
+        if isinstance(error, FetchError) and error.status is None:
+            self._online = False
+            self._update_status()
+        if message.kind == "more" and isinstance(error, FetchError) and error.status == 404:
+            self._next_url = None  # past the last page: the end of the list, not a failure
+            return
+        if message.kind == "browser":
+            text = self.tr("note.no_browser")
+        elif message.kind == "export":
+            text = self.tr("note.export_failed", error=str(error))
+        else:
+            text = self.tr("note.failed", error=_describe(error))
+        self._say(text, "error")
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, TgError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"

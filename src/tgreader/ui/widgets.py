@@ -1,0 +1,409 @@
+"""The three panes and the status line.
+
+Page text is data: it reaches the screen only inside ``rich.text.Text`` objects (never a
+markup string), so ``[bold]`` or ``[@click=…]`` in an article is shown as typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.binding import BindingType
+from textual.containers import VerticalScroll
+from textual.events import Click
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tgreader.model import Article, Heading, Image, Quote, Section
+from tgreader.render import caption_note
+from tgreader.text import strip_controls
+from tgreader.ui.keys import bind
+
+__all__ = [
+    "ArticleList",
+    "ArticleView",
+    "RelatedLink",
+    "Row",
+    "SectionList",
+    "StatusLine",
+    "article_widgets",
+    "page_text",
+    "row_prompt",
+]
+
+
+def page_text(text: str, style: str = "") -> Text:
+    """Page text as a Text: never parsed as markup, and without control characters (the
+    parser removes them already; an escape sequence must never reach the terminal)."""
+    return Text(strip_controls(text), style=style)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the article list: a listing item, a search hit or a bookmark."""
+
+    url: str
+    title: str
+    when: str | None = None
+    summary: str | None = None
+    marks: tuple[tuple[int, int], ...] = ()  # search matches in ``summary``
+    hit: bool = False  # a search result: the summary is a snippet, on its own line
+
+
+def row_prompt(row: Row, read: bool) -> Group:
+    """The title, then one line of date and sapo (cut to the pane's width); dim when read.
+
+    A search hit shows its snippet on a line of its own, starting near the first match.
+    """
+    title = page_text(row.title, "dim" if read else "bold")
+    line = Text(no_wrap=True, overflow="ellipsis", style="dim")
+    if row.when:
+        line.append_text(page_text(row.when, "italic"))
+    if row.hit and row.summary:
+        snippet, marks = _near_first_match(strip_controls(row.summary), row.marks)
+        hit = Text(snippet, no_wrap=True, overflow="ellipsis")
+        for begin, end in marks:
+            hit.stylize("reverse", begin, end)
+        return Group(title, line, hit) if line else Group(title, hit)
+    if row.summary:
+        line.append_text(page_text((" · " if row.when else "") + row.summary))
+    return Group(title, line) if line else Group(title)
+
+
+_LEAD = 12  # characters of a snippet kept before its first match
+
+
+def _near_first_match(
+    text: str, marks: tuple[tuple[int, int], ...]
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Cut ``text`` to start a little before its first match (one line shows little)."""
+    start = max(0, marks[0][0] - _LEAD) if marks else 0
+    if start == 0:
+        return text, marks
+    space = text.find(" ", start, marks[0][0])
+    start = space + 1 if space != -1 else start
+    shift = start - 1  # the ellipsis takes one character
+    return "…" + text[start:], tuple((a - shift, b - shift) for a, b in marks if a >= start)
+
+
+class _PaneList(OptionList):
+    """An OptionList with the reader's keys (j/k, g/G, Space) and remappable ids."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("down", "cursor_down"),
+        bind("up", "cursor_up"),
+        bind("top", "first"),
+        bind("bottom", "last"),
+        bind("page_down", "page_down"),
+        bind("page_up", "page_up"),
+        bind("open", "select"),
+    ]
+
+
+class SectionList(_PaneList):
+    """The site's menu."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.entries: list[Section] = []
+
+    def show(self, sections: Sequence[Section], current: str | None) -> None:
+        """Replace the entries, keeping the cursor on ``current`` (a section URL)."""
+        if list(sections) == self.entries:
+            return
+        urls = [s.url for s in sections]
+        keep = self.highlighted_url or current
+        self.entries = list(sections)
+        self.set_options(Option(page_text(s.name)) for s in sections)
+        if keep in urls:
+            self.highlighted = urls.index(keep)
+        elif urls:
+            self.highlighted = 0
+
+    @property
+    def highlighted_url(self) -> str | None:
+        """The URL of the section under the cursor."""
+        index = self.highlighted
+        return self.entries[index].url if index is not None and index < len(self.entries) else None
+
+
+class ArticleList(_PaneList):
+    """The articles of the chosen section (or search results, or bookmarks)."""
+
+    class NeedMore(Message):
+        """The cursor reached the last article: the next listing page is wanted."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.rows: list[Row] = []
+        self.read: set[str] = set()
+
+    def show(self, rows: Sequence[Row], read: set[str], *, keep: bool = True) -> None:
+        """Replace the rows; with ``keep``, the cursor stays on its article and the scroll too."""
+        rows = list(rows)
+        if keep and rows == self.rows and {r.url for r in rows} & read == self.read:
+            return
+        url = self.highlighted_row.url if keep and self.highlighted_row else None
+        scroll_y = self.scroll_y
+        self.rows = rows
+        self.read = {r.url for r in rows} & read
+        self.set_options(self._make_options(rows))
+        urls = [r.url for r in rows]
+        if url in urls:
+            self.highlighted = urls.index(url)
+            # Lines are measured on the next refresh; the old offset is valid only then.
+            self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
+        elif rows:
+            self.highlighted = 0
+
+    def append(self, rows: Iterable[Row], read: set[str]) -> None:
+        """Add rows from a later page, skipping articles already listed."""
+        seen = {r.url for r in self.rows}
+        new: list[Row] = []
+        for row in rows:
+            if row.url not in seen:
+                seen.add(row.url)
+                new.append(row)
+        self.rows.extend(new)
+        self.read |= {r.url for r in new} & read
+        self.add_options(self._make_options(new))
+
+    def set_read(self, url: str, read: bool) -> None:
+        """Dim (or undim) the row of ``url``."""
+        (self.read.add if read else self.read.discard)(url)
+        for index, row in enumerate(self.rows):
+            if row.url == url:
+                self.replace_option_prompt_at_index(index, row_prompt(row, read))
+
+    @property
+    def highlighted_row(self) -> Row | None:
+        """The row under the cursor."""
+        index = self.highlighted
+        return self.rows[index] if index is not None and 0 <= index < len(self.rows) else None
+
+    def _make_options(self, rows: Iterable[Row]) -> Iterator[Option | None]:
+        for row in rows:
+            yield Option(row_prompt(row, row.url in self.read))
+            yield None  # a rule under each article
+
+    @on(OptionList.OptionHighlighted)
+    def _near_end(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index >= len(self.rows) - 1:
+            self.post_message(self.NeedMore())
+
+
+class RelatedLink(Static):
+    """One numbered "Các tin khác" link; clicking it follows it."""
+
+    def __init__(self, index: int, title: str) -> None:
+        # A grid, so a long title wraps under itself and not under its number.
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_column(ratio=1)
+        grid.add_row(Text(f"{index + 1}."), page_text(title))
+        super().__init__(grid, markup=False, classes="related")
+        self.index = index
+
+    def on_click(self, event: Click) -> None:
+        """Follow this link."""
+        event.stop()
+        self.post_message(ArticleView.FollowLink(self.index))
+
+
+def article_widgets(article: Article, related_heading: str) -> list[Widget]:
+    """The article as widgets: byline, title, sapo, blocks, author, numbered related links."""
+    parts: list[Widget] = []
+
+    def add(text: str, classes: str) -> None:
+        parts.append(Static(page_text(text), markup=False, classes=classes))
+
+    byline = [article.section or "", article.published.vietnamese() if article.published else ""]
+    if any(byline):
+        add(" · ".join(p for p in byline if p), "byline")
+    add(article.title, "title")
+    if article.sapo:
+        add(article.sapo, "sapo")
+    for block in article.blocks:
+        if isinstance(block, Image):
+            # The photo itself cannot be shown: its caption stands at its place, marked.
+            add("▣ " + caption_note(block.caption), "caption" if block.caption else "photo")
+        elif isinstance(block, Heading):
+            add(block.text, "heading")
+        elif isinstance(block, Quote):
+            add(block.text, "quote")
+        else:
+            add(block.text, "paragraph")
+    if article.author:
+        add(article.author, "author")
+    if article.related:
+        add(related_heading, "related-heading")
+        parts.extend(RelatedLink(i, link.title) for i, link in enumerate(article.related))
+    add(article.url, "source")
+    return parts
+
+
+class ArticleView(VerticalScroll, can_focus=True):
+    """The open article. ↓ past the end walks a cursor through the related links."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        bind("down", "down"),
+        bind("up", "up"),
+        bind("page_down", "page_down"),
+        bind("page_up", "page_up"),
+        bind("top", "top"),
+        bind("bottom", "bottom"),
+        bind("open", "open_link"),
+    ]
+
+    class FollowLink(Message):
+        """The reader chose related link ``index`` (0-based)."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    class NoLinkChosen(Message):
+        """Enter was pressed with no related link under the cursor."""
+
+    def __init__(self, placeholder: str, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="pane")
+        self._placeholder = placeholder
+        self._links: list[RelatedLink] = []
+        self.link: int | None = None
+        self._restore: float | None = None
+
+    def compose(self) -> Iterable[Widget]:
+        """At first, a hint of what to do."""
+        yield Static(Text(self._placeholder), markup=False, classes="placeholder")
+
+    async def show(
+        self,
+        article: Article,
+        related_heading: str,
+        *,
+        scroll_y: float = 0.0,
+        link: int | None = None,
+    ) -> None:
+        """Show ``article``, then scroll to ``scroll_y`` with ``link`` selected."""
+        parts = article_widgets(article, related_heading)
+        with self.app.batch_update():
+            await self.remove_children()
+            await self.mount_all(parts)
+        self._links = [p for p in parts if isinstance(p, RelatedLink)]
+        self.link = None
+        if link is not None and link < len(self._links):
+            self.link = link
+            self._links[link].add_class("-cursor")
+        # The height of the new text is known only after layout, which may take more than
+        # one refresh (in a real terminal it often does): retry on each resize until the
+        # offset fits, unless the reader moves first.
+        self._restore = scroll_y
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.call_after_refresh(self._apply_restore)
+
+    def _apply_restore(self) -> None:
+        target = self._restore
+        if target is None:
+            return
+        self.scroll_to(y=min(target, self.max_scroll_y), animate=False, immediate=True)
+        if self.max_scroll_y >= target:
+            self._restore = None
+
+    def on_resize(self) -> None:
+        """The text was laid out (or the pane resized): finish restoring the position."""
+        self._apply_restore()
+
+    def on_mouse_scroll_down(self) -> None:
+        """The reader scrolls: no position to restore any more."""
+        self._restore = None
+
+    def on_mouse_scroll_up(self) -> None:
+        """The reader scrolls: no position to restore any more."""
+        self._restore = None
+
+    def _select(self, link: int | None) -> None:
+        if self.link is not None and self.link < len(self._links):
+            self._links[self.link].remove_class("-cursor")
+        self.link = link
+        if link is not None:
+            self._links[link].add_class("-cursor")
+            self.scroll_to_widget(self._links[link], animate=False, immediate=True)
+
+    @property
+    def position(self) -> float:
+        """Where the reader is: the offset being restored, else the scroll offset."""
+        return self._restore if self._restore is not None else self.scroll_y
+
+    @property
+    def at_bottom(self) -> bool:
+        """True when scrolled to the end."""
+        return self.scroll_y >= self.max_scroll_y
+
+    def action_down(self) -> None:
+        """Scroll down; at the end, move the cursor to the next related link."""
+        self._restore = None
+        if self._links and (self.link is not None or self.at_bottom):
+            self._select(min((self.link + 1) if self.link is not None else 0, len(self._links) - 1))
+        else:
+            self.scroll_down(animate=False)
+
+    def action_up(self) -> None:
+        """Move the link cursor up (and off the links), else scroll up."""
+        self._restore = None
+        if self.link is not None:
+            self._select(self.link - 1 if self.link > 0 else None)
+        else:
+            self.scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        """One screen down."""
+        self._restore = None
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        """One screen up."""
+        self._restore = None
+        self._select(None)
+        self.scroll_page_up(animate=False)
+
+    def action_top(self) -> None:
+        """The start of the article."""
+        self._restore = None
+        self._select(None)
+        self.scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        """The end of the article."""
+        self._restore = None
+        self.scroll_end(animate=False)
+
+    def action_open_link(self) -> None:
+        """Follow the related link under the cursor."""
+        if self.link is not None:
+            self.post_message(self.FollowLink(self.link))
+        else:
+            self.post_message(self.NoLinkChosen())
+
+
+class StatusLine(Static):
+    """One line at the bottom: site, online or offline, age of the page, what is loading."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", markup=False, id=id)
+
+    def set_parts(self, parts: Sequence[str], loading: str | None) -> None:
+        """Show ``parts`` separated by dots, then what is loading (highlighted)."""
+        text = Text(" ")
+        text.append(" · ".join(p for p in parts if p))
+        if loading:
+            text.append(" · ")
+            text.append(loading, style="bold")
+        self.update(text)
