@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tgreader import __version__
+from tgreader.config import Config, load_config_or_defaults
 from tgreader.errors import TgError, UsageError
 from tgreader.model import Article
 from tgreader.parse import page_url_hint, parse_article
@@ -118,8 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="listing pages per section (default 1)")  # fmt: skip
     sync.add_argument("--depth", type=_natural, default=1, metavar="D",
                       help="follow 'Các tin khác' links this deep (default 1)")  # fmt: skip
-    sync.add_argument("--concurrency", type=_positive, default=4, metavar="K",
-                      help="requests at a time (default 4)")  # fmt: skip
+    sync.add_argument("--concurrency", type=_positive, default=None, metavar="K",
+                      help="requests at a time (default 4, or the config's)")  # fmt: skip
 
     search = commands.add_parser("search", help="search stored articles (ignores diacritics)")
     search.add_argument("query", nargs="+")
@@ -183,7 +184,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             return _run_app(args)
-        with _settings(args) as settings:
+        config, error = load_config_or_defaults()
+        if error is not None:
+            _err(f"{error}; using the defaults")
+        with _settings(args, config) as settings:
             return asyncio.run(_dispatch(args, settings))
     except TgError as error:
         _err(str(error))
@@ -197,9 +201,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 @contextmanager
-def _settings(args: argparse.Namespace) -> Iterator[Settings]:
-    """Settings from the options; with ``--demo``, the sample site served for the duration."""
-    site = Site()
+def _settings(args: argparse.Namespace, config: Config) -> Iterator[Settings]:
+    """Settings from the options, then the environment, then the config file, then defaults.
+
+    With ``--demo``, the sample site is served on 127.0.0.1 for the duration.
+    """
+    site = config.site or Site()
     if args.site:
         try:
             site = Site.from_url(args.site)
@@ -211,8 +218,9 @@ def _settings(args: argparse.Namespace) -> Iterator[Settings]:
         "offline": args.offline,
         "demo": args.demo,
         "timeout": args.timeout or 10.0,
-        "ttl": _env_number("TGREADER_TTL", 600.0),
+        "ttl": _env_number("TGREADER_TTL", config.ttl if config.ttl is not None else 600.0),
         "retries": int(_env_number("TGREADER_RETRIES", 3)),
+        "concurrency": config.concurrency or 4,
     }
     if args.demo and not args.offline:
         from tgreader.demo.server import DemoServer
@@ -226,8 +234,9 @@ def _settings(args: argparse.Namespace) -> Iterator[Settings]:
 def _run_app(args: argparse.Namespace) -> int:
     from tgreader.ui.app import run  # the UI is imported only when it is used
 
-    with _settings(args) as settings:
-        return run(settings, lang=args.lang)
+    config, error = load_config_or_defaults()
+    with _settings(args, config) as settings:
+        return run(settings, lang=args.lang or config.lang, config=config, config_error=error)
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -236,6 +245,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         handler = _HANDLERS[args.command]
         return await handler(service, args)
     finally:
+        for path, moved in service.recoveries():
+            _err(f"{path}: the file was damaged; moved it to {moved} and started a new one")
         await service.aclose()
 
 
@@ -392,7 +403,7 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
             sections,
             pages=args.pages,
             depth=args.depth,
-            concurrency=args.concurrency,
+            concurrency=args.concurrency or service.settings.concurrency,
             progress=progress,
         )
     elapsed = time.monotonic() - started

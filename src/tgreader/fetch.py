@@ -128,21 +128,34 @@ class Fetcher:
         if client is not None:
             await client.aclose()
 
+    def _new_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            transport=self._transport,
+            mounts=None if self._transport else _LOOPBACK_MOUNTS,
+            timeout=httpx.Timeout(self.timeout, connect=self.connect_timeout),
+            follow_redirects=False,
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
+                "Accept-Encoding": "gzip",
+                "Accept-Language": "vi,en;q=0.5",
+            },
+        )
+
     def _get_client(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._client = httpx.AsyncClient(
-                transport=self._transport,
-                mounts=None if self._transport else _LOOPBACK_MOUNTS,
-                timeout=httpx.Timeout(self.timeout, connect=self.connect_timeout),
-                follow_redirects=False,
-                headers={
-                    "User-Agent": USER_AGENT,
-                    "Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1",
-                    "Accept-Encoding": "gzip",
-                    "Accept-Language": "vi,en;q=0.5",
-                },
-            )
+            self._client = self._new_client()
         return self._client
+
+    async def warm(self) -> None:
+        """Create the HTTP client in a thread: loading the certificates takes tens of
+        milliseconds, which would otherwise stall the event loop on the first request."""
+        if self._client is None:
+            client = await asyncio.to_thread(self._new_client)
+            if self._client is None:
+                self._client = client
+            else:
+                await client.aclose()
 
     async def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
@@ -446,7 +459,8 @@ def detect_charset(body: bytes, content_type: str | None = None) -> str:
     """The Python codec to decode ``body`` with.
 
     A byte order mark wins, then the Content-Type header's charset, then a ``<meta>``
-    charset in the first 2 KB; otherwise UTF-8. Unknown names are skipped.
+    charset in the first 2 KB; otherwise UTF-8. Unknown names are skipped. A body that is
+    valid UTF-8 beyond ASCII is UTF-8 whatever its label says (see ``_mislabelled_utf8``).
     """
     for bom, bom_codec in _BOMS:
         if body.startswith(bom):
@@ -454,12 +468,31 @@ def detect_charset(body: bytes, content_type: str | None = None) -> str:
     if content_type:
         header = _HEADER_CHARSET.search(content_type)
         if header and (codec := _codec(header.group(1))):
-            return codec
+            return "utf-8" if _mislabelled_utf8(codec, body) else codec
     meta = _META_CHARSET.search(body[:2048])
     if meta and (codec := _codec(meta.group(1).decode("ascii"))):
         # A page that reached us as ASCII-compatible bytes cannot really be UTF-16.
-        return "utf-8" if codec.startswith("utf-16") else codec
+        if codec.startswith("utf-16") or _mislabelled_utf8(codec, body):
+            return "utf-8"
+        return codec
     return "utf-8"
+
+
+def _mislabelled_utf8(codec: str, body: bytes) -> bool:
+    """True when ``body`` is labelled with a legacy ``codec`` but is really UTF-8.
+
+    Legacy Vietnamese text (windows-1258, latin-1 labels) puts lone high bytes next to
+    ASCII letters, which is never valid UTF-8; so non-ASCII bytes that decode as UTF-8
+    mean a server or template that names the wrong charset, and decoding by the label
+    would store mojibake.
+    """
+    if codec == "utf-8" or body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, Literal, TypeVar, cast
 
-from tgreader.errors import FetchError, NotStoredError, TgError
+from tgreader.errors import FetchError, NotStoredError, ParseError, TgError
 from tgreader.fetch import Fetcher
 from tgreader.model import Article, Home, Listing, Section
 from tgreader.parse import parse_article, parse_home, parse_listing
@@ -111,6 +111,20 @@ class Service:
             )
         return self._fetcher
 
+    def recoveries(self) -> list[tuple[Path, Path]]:
+        """Damaged files moved aside on opening: (the file, where the damaged one went)."""
+        opened = (self._store, self._userdata)
+        return [
+            (db.path, db.recovered_from)
+            for db in opened
+            if db is not None and db.recovered_from is not None
+        ]
+
+    async def warm(self) -> None:
+        """Prepare the HTTP client off the event loop (the UI calls this at start)."""
+        if not self.settings.offline:
+            await self.fetcher.warm()
+
     async def aclose(self) -> None:
         """Close the HTTP client and the databases."""
         if self._fetcher is not None:
@@ -130,7 +144,8 @@ class Service:
         """The menu's sections from the home page, else the built-in list (and why)."""
         try:
             answer = await self.home()
-        except TgError as error:
+        except (FetchError, ParseError) as error:
+            # Not a StoreError: with the store unusable, nothing else would work either.
             return builtin_sections(), None, error
         return (list(answer.page.sections) or builtin_sections()), answer, answer.error
 
@@ -172,7 +187,8 @@ class Service:
             cached: Answer[P] = Answer(cast(P, stored.model()), stored.checked_at, "store")
             if self.settings.offline:
                 return cached
-            if not refresh and self.is_fresh(url, kind):
+            age = time.time() - stored.checked_at
+            if not refresh and (kind == "article" or 0 <= age < self.settings.ttl):
                 return cached
         elif self.settings.offline:
             raise NotStoredError(url, "not in the store, and tgreader is offline")
@@ -187,7 +203,8 @@ class Service:
                 self.store.touch(url, now, etag=response.etag, last_modified=response.last_modified)
                 return Answer(cached.page, now, "network")
             page = parser(response.text, response.final_url, self.site)
-        except FetchError as error:
+        except (FetchError, ParseError) as error:
+            # A page the site now serves broken is no reason to hide the good stored copy.
             if stored is None:
                 raise
             return Answer(cached.page, cached.fetched_at, "store", error)

@@ -109,12 +109,22 @@ def make_app(
     )
 
 
-def run(settings: Settings, lang: str | None = None) -> int:
-    """Run the reader in the terminal until the reader quits; returns the exit code."""
-    config, error = load_config_or_defaults()
-    # The CLI's --site (or --demo) wins over the config's site.
-    site_given = settings.demo or not settings.site.is_canonical
-    settings = apply_config(settings, config, site_given=site_given)
-    app = make_app(settings, lang=lang, config=config, config_error=error)
+def run(
+    settings: Settings,
+    lang: str | None = None,
+    *,
+    config: Config | None = None,
+    config_error: ConfigError | None = None,
+) -> int:
+    """Run the reader in the terminal until the reader quits; returns the exit code.
+
+    The CLI passes the config it already applied to ``settings``; without one, the config
+    file is read here and applied (a site given with ``--site`` or ``--demo`` wins).
+    """
+    if config is None:
+        config, config_error = load_config_or_defaults()
+        site_given = settings.demo or not settings.site.is_canonical
+        settings = apply_config(settings, config, site_given=site_given)
+    app = make_app(settings, lang=lang, config=config, config_error=config_error)
     app.run()
     return app.return_code or 0

@@ -73,6 +73,7 @@ async def load_sections(service: Service, post: Post, request: int, refresh: boo
             stored = service.stored(service.site.home_url, Home)  # see _FIRST_PAINT
             if stored is not None and stored.page.sections:
                 post(SectionsLoaded(request, list(stored.page.sections), stored, None, False))
+            await service.warm()  # the HTTP client, made off the event loop
         if refresh:
             answer = await service.home(refresh=True)
             sections = list(answer.page.sections) or builtin_sections()
