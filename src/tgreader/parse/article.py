@@ -24,6 +24,7 @@ from tgreader.parse._dom import (
     image_src,
     meta,
     node_text,
+    same_key,
 )
 from tgreader.parse._nextdata import blog_objects
 from tgreader.parse._related import find_related
@@ -66,6 +67,7 @@ _PROFILES: dict[Generation, _Profile] = {
         sapos=(".story-teaser", ".story-sapo", ".sapo"),
         bodies=(".story-body", ".story-content"),
         sections=(".breadcrumb a", ".breadcrumbs a"),
+        leads=(".story-avatar", ".story-lead-image", ".story-image"),
     ),
     "C": _Profile(
         containers=("article", "main"),
@@ -134,7 +136,8 @@ def parse_article_doc(
     if sapo:
         blocks = _drop_leading_sapo(blocks, sapo)
     blocks, author = finish_blocks(blocks)
-    blocks = [b for b in blocks if not _is_title_echo(b, title)]
+    title_key = fold_key(title)
+    blocks = [b for b in blocks if not _is_title_echo(b, title_key)]
 
     words = sum(word_count(b.text) for b in blocks if isinstance(b, Paragraph | Quote))
     if words == 0 or (not strict and words < _GENERIC_MIN_WORDS):
@@ -187,14 +190,19 @@ def _published(
     title_node: LexborNode | None,
     blog: dict[str, object],
 ) -> Published | None:
+    # A date with a time beats a bare day: the page header's "day of viewing" has no time
+    # and may carry the same utility class as the article's date.
+    day_only: Published | None = None
     for selector in profile.dates:
         for node in root.css(selector):
             text = attr(node, "datetime") or node_text(node)
-            if len(text) > 120:
-                continue
-            found = parse_vn_datetime(text)
-            if found:
+            found = parse_vn_datetime(text) if len(text) <= 120 else None
+            if found and found[1]:
                 return Published(*found)
+            if found and day_only is None:
+                day_only = Published(*found)
+    if day_only is not None:
+        return day_only
     candidates = [
         str(blog.get("publishDate") or blog.get("createdAt") or ""),
         meta(doc, "article:published_time", "datePublished", "pubdate", "date"),
@@ -366,10 +374,10 @@ def _with_lead(
 def _drop_leading_sapo(blocks: list[Block], sapo: str) -> list[Block]:
     key = fold_key(sapo)
     for index, block in enumerate(blocks[:3]):
-        if isinstance(block, Paragraph) and fold_key(block.text) == key:
+        if isinstance(block, Paragraph) and same_key(block.text, key):
             return blocks[:index] + blocks[index + 1 :]
     return blocks
 
 
-def _is_title_echo(block: Block, title: str) -> bool:
-    return not isinstance(block, Image) and fold_key(block.text) == fold_key(title)
+def _is_title_echo(block: Block, title_key: str) -> bool:
+    return not isinstance(block, Image) and same_key(block.text, title_key)
