@@ -41,6 +41,9 @@ _SQLITE_CORRUPT = 11
 _SQLITE_NOTADB = 26
 _CORRUPT_CODES = frozenset({_SQLITE_CORRUPT, _SQLITE_NOTADB})
 _SQLITE_BUSY = 5
+_SQLITE_IOERR = 10
+_SQLITE_FULL = 13
+_ROOM_BYTES = 64 * 1024  # less free space than this, and an I/O error is a full disk
 
 _CAUSES = {
     3: "permission denied",  # SQLITE_PERM
@@ -83,6 +86,9 @@ def store_error(path: Path, error: BaseException) -> StoreError:
         return error
     if isinstance(error, sqlite3.Error):
         code = _code(error)
+        if code == _SQLITE_IOERR and _disk_full(path):
+            # SQLite says "disk I/O error" when it cannot grow its -shm file on a full disk.
+            code = _SQLITE_FULL
         cause = _CAUSES.get(code) if code is not None else None
         # One line, whatever SQLite says (quick_check reports span several).
         detail = " ".join(str(error).split())[:300]
@@ -96,6 +102,17 @@ def store_error(path: Path, error: BaseException) -> StoreError:
             reason += " (check that the file and its folder are writable)"
         return StoreError(str(error.filename or path), reason)
     return StoreError(str(path), str(error) or type(error).__name__)
+
+
+def _disk_full(path: Path) -> bool:
+    """True when the file system holding ``path`` has (almost) no room left."""
+    for place in (path.parent, path):
+        try:
+            info = os.statvfs(place)
+        except OSError:
+            continue
+        return info.f_bavail * info.f_frsize < _ROOM_BYTES
+    return False
 
 
 @contextlib.contextmanager

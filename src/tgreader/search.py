@@ -9,8 +9,10 @@ markup, so page text cannot inject styling into the UI.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -164,6 +166,20 @@ def _fold_char(ch: str) -> str:
     return fold(ch).casefold()
 
 
+@functools.cache
+def _one_for_one() -> re.Pattern[str]:
+    """Text made only of characters that fold one for one, on their own and in any
+    company: ASCII, and the Latin letters and punctuation Vietnamese text is made of."""
+    ranges = ((0x80, 0x24F), (0x1E00, 0x1EFF), (0x2000, 0x206F))
+    safe = [
+        chr(code)
+        for low, high in ranges
+        for code in range(low, high + 1)
+        if len(_fold_char(chr(code))) == 1 and not unicodedata.combining(chr(code))
+    ]
+    return re.compile("[\x00-\x7f" + "".join(re.escape(c) for c in safe) + "]*")
+
+
 def _folded_with_map(text: str) -> tuple[str, list[int] | None]:
     """``text`` folded and case-folded, with the index in ``text`` of each folded character.
 
@@ -173,6 +189,10 @@ def _folded_with_map(text: str) -> tuple[str, list[int] | None]:
     """
     if text.isascii():
         return text.lower(), None
+    if _one_for_one().fullmatch(text):
+        # Every character folds to exactly one, and none composes with its neighbour:
+        # folding the whole text (fast, in C) gives the same string, offsets unchanged.
+        return fold(text).casefold(), None
     parts: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
@@ -182,7 +202,8 @@ def _folded_with_map(text: str) -> tuple[str, list[int] | None]:
     return "".join(parts), index
 
 
-def _phrase_pattern(phrases: Sequence[Phrase]) -> re.Pattern[str]:
+@functools.lru_cache(maxsize=64)
+def _phrase_pattern(phrases: tuple[Phrase, ...]) -> re.Pattern[str]:
     # Longer phrases first, so "hoi nghi" wins over "hoi" where both match.
     ordered = sorted(range(len(phrases)), key=lambda i: -len(phrases[i]))
     alternatives = [
@@ -234,14 +255,30 @@ def make_snippet(
         return "", ()
     best: tuple[int, int, int, list[tuple[int, int, str]]] | None = None  # (count, i, anchor)
     if phrases:
-        pattern = _phrase_pattern(phrases)
+        pattern = _phrase_pattern(tuple(phrases))
         for i, text in enumerate(texts):
             found = _matches(text, pattern)
+            # No window of this field can hold more phrases than the field does.
+            reachable = len({group for _s, _e, group in found})
+            if best is not None and reachable <= best[0]:
+                continue
+            starts = [start for start, _end, _group in found]
             for start, _end, _group in found:
                 lo, hi = _window(text, start, width)
-                count = len({g for s, e, g in found if s >= lo and e <= hi})
-                if best is None or count > best[0]:
-                    best = (count, i, start, found)
+                groups = set()
+                # Only the matches that start inside the window can lie inside it.
+                for k in range(bisect.bisect_left(starts, lo), len(found)):
+                    s, e, g = found[k]
+                    if s > hi:
+                        break
+                    if e <= hi:
+                        groups.add(g)
+                if best is None or len(groups) > best[0]:
+                    best = (len(groups), i, start, found)
+                    if best[0] == reachable:
+                        break  # all this field has in view: no later window does better
+            if best is not None and best[0] == len(phrases):
+                break  # later fields are not even folded
     if best is None:
         text = texts[0]
         lo, hi = _window(text, 0, width)

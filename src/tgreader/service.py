@@ -12,17 +12,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar, cast
 
 from tgreader.errors import FetchError, NotStoredError, ParseError, TgError
-from tgreader.fetch import Fetcher
 from tgreader.model import Article, Home, Listing, Section
-from tgreader.parse import parse_article, parse_home, parse_listing
 from tgreader.search import SearchHit
 from tgreader.sections import builtin_sections
 from tgreader.store import STORE_FILENAME, Store, default_cache_dir
 from tgreader.urls import CANONICAL_ORIGIN, Site, page_number, with_page
 from tgreader.userdata import USERDATA_FILENAME, UserData, default_data_dir
+
+if TYPE_CHECKING:
+    # The HTTP client (httpx) and the parser load on first use, not at startup: a reader
+    # opening on its store needs neither before its first screen.
+    from tgreader.fetch import Fetcher
 
 __all__ = ["Answer", "Service", "Settings"]
 
@@ -104,6 +107,8 @@ class Service:
     def fetcher(self) -> Fetcher:
         """The shared HTTP client."""
         if self._fetcher is None:
+            from tgreader.fetch import Fetcher
+
             self._fetcher = Fetcher(
                 self.settings.site,
                 timeout=self.settings.timeout,
@@ -138,6 +143,8 @@ class Service:
 
     async def home(self, *, refresh: bool = False) -> Answer[Home]:
         """The home page."""
+        from tgreader.parse import parse_home
+
         return await self._load(f"{CANONICAL_ORIGIN}/", "home", parse_home, refresh)
 
     async def sections(self) -> tuple[list[Section], Answer[Home] | None, TgError | None]:
@@ -158,11 +165,15 @@ class Service:
         self, section: str, page: int | None = None, *, refresh: bool = False
     ) -> Answer[Listing]:
         """One page of a section listing."""
+        from tgreader.parse import parse_listing
+
         return await self._load(self.listing_url(section, page), "listing", parse_listing, refresh)
 
     async def article(self, url: str, *, refresh: bool = False) -> Answer[Article]:
         """An article: from the store once stored, unless ``refresh``."""
         canonical = self.site.canonical(url) or url
+        from tgreader.parse import parse_article
+
         return await self._load(canonical, "article", parse_article, refresh)
 
     def stored(self, url: str, kind: type[P]) -> Answer[P] | None:

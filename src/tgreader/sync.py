@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tgreader.errors import TgError
+from tgreader.errors import StoreError, TgError
 from tgreader.model import Article
 from tgreader.service import Service
 
@@ -39,18 +39,20 @@ async def sync(
 
     Stored articles are skipped (so an interrupted sync resumes where it stopped) but their
     related links are still followed. Every page is stored in its own transaction, so a
-    cancelled sync leaves the store consistent.
+    cancelled sync leaves the store consistent. A StoreError (read-only or full disk, a
+    damaged file) stops the sync and is raised: every other page would fail the same way.
     """
     report = SyncReport()
     queue: asyncio.Queue[tuple[str, str, int]] = asyncio.Queue()
     seen: set[str] = set()
     total = 0
     done = 0
+    fatal: list[StoreError] = []
 
     def enqueue(kind: str, url: str, level: int) -> None:
         nonlocal total
         key = f"{kind}:{url}"
-        if key not in seen:
+        if key not in seen and not fatal:
             seen.add(key)
             total += 1
             queue.put_nowait((kind, url, level))
@@ -86,6 +88,9 @@ async def sync(
             kind, url, level = await queue.get()
             try:
                 await handle(kind, url, level)
+            except StoreError as error:
+                fatal.append(error)
+                _drain(queue)
             except TgError as error:
                 report.failures.append((url, error.cause))
             finally:
@@ -101,4 +106,16 @@ async def sync(
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
+    if fatal:
+        raise fatal[0]
     return report
+
+
+def _drain(queue: asyncio.Queue[tuple[str, str, int]]) -> None:
+    """Drop every waiting page, so that ``queue.join()`` returns once the current ones end."""
+    while True:
+        try:
+            queue.get_nowait()
+        except asyncio.QueueEmpty:
+            return
+        queue.task_done()

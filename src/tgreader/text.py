@@ -24,7 +24,6 @@ VN_TZ = timezone(timedelta(hours=7), "UTC+07:00")
 _CONTROLS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
-_SPACE = re.compile(r"\s+")
 
 
 def strip_controls(text: str) -> str:
@@ -36,24 +35,54 @@ def clean(text: str | None) -> str:
     """NFC-normalise, drop control characters and collapse whitespace (NBSP included)."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text)
-    text = text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
-    return _SPACE.sub(" ", strip_controls(text)).strip()
+    # A carriage return separates words; the other controls it sits among are dropped.
+    # Dropped before NFC: one between a letter and its mark would keep them from composing.
+    text = unicodedata.normalize("NFC", strip_controls(text.replace("\r", " ")))
+    # str.split() splits on exactly what the regex \s matches (NBSP included), several
+    # times faster than a regex substitution.
+    return " ".join(text.split())
 
 
-_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D", "ð": "d", "Ð": "D"})
+_FOLD_EXTRA = (("đ", "d"), ("Đ", "D"), ("ð", "d"), ("Ð", "D"))
+# The eight combining marks Vietnamese letters decompose into (grave, acute, circumflex,
+# tilde, breve, hook above, horn, dot below). str.replace of each is several times faster
+# than a regex or translate over the text, and leaves Vietnamese text ASCII, so the general
+# rule below (any combining mark, any script) only runs on text that still needs it.
+# Anything but ASCII and the combining diacritical marks (U+034F is not a mark: ccc 0).
+_NOT_ASCII_OR_MARK = re.compile("[^\x00-\x7f\u0300-\u034e\u0350-\u036f]")
+_NOT_ASCII = re.compile("[^\x00-\x7f]")
+_VIETNAMESE_MARKS = ("\u0300", "\u0301", "\u0302", "\u0303", "\u0306", "\u0309", "\u031b", "\u0323")
 
 
 def fold(text: str) -> str:
     """Remove diacritics, folding đ/Đ to d/D (which Unicode decomposition does not do)."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped)
+    if text.isascii():
+        return text
+    for letter, plain in _FOLD_EXTRA:
+        if letter in text:
+            text = text.replace(letter, plain)
+    decomposed = unicodedata.normalize("NFD", text)
+    if _NOT_ASCII_OR_MARK.search(decomposed) is None:
+        # Only ASCII and combining marks: dropping every non-ASCII character drops the marks.
+        return decomposed.encode("ascii", "ignore").decode("ascii")
+    for mark in _VIETNAMESE_MARKS:
+        if mark in decomposed:
+            decomposed = decomposed.replace(mark, "")
+    # What is left is mostly punctuation (quotes, dashes): look at those characters only.
+    others = _NOT_ASCII.findall(decomposed)
+    if not others:
+        return decomposed
+    marks = {ch for ch in others if unicodedata.combining(ch)}
+    if marks:
+        decomposed = decomposed.translate(dict.fromkeys(map(ord, marks)))
+    return unicodedata.normalize("NFC", decomposed)
 
 
 def fold_key(text: str) -> str:
     """Fold diacritics and case, and collapse whitespace: a key for loose comparisons."""
-    return _SPACE.sub(" ", fold(text).casefold()).strip()
+    folded = fold(text)
+    # For ASCII, casefold() is lower(), which is twice as fast.
+    return " ".join((folded.lower() if folded.isascii() else folded.casefold()).split())
 
 
 def word_count(text: str) -> int:

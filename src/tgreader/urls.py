@@ -9,8 +9,9 @@ server), so a store filled through one origin stays valid through another.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 __all__ = [
     "CANONICAL_ORIGIN",
@@ -36,6 +37,30 @@ _NOT_ARTICLE = re.compile(
     re.IGNORECASE,
 )
 _MEDIA = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?|mp[34]|zip)(\?|$)", re.I)
+
+
+# Characters a URL must not carry as they are: controls, white space, bidi controls and
+# invisible characters. Shown in a terminal they could reorder or hide what is around them.
+_URL_UNSAFE = re.compile(
+    "[\x00-\x20\x7f-\xa0\xad\u034f\u061c\u115f\u1160\u1680\u180e\u2000-\u200f"
+    "\u2028-\u202f\u205f-\u206f\u3000\u3164\ufeff\uffa0]"
+)
+
+
+def _percent(match: re.Match[str]) -> str:
+    return quote(match.group(), safe="", errors="replace")
+
+
+def _visible(url: str) -> str:
+    """``url`` with unsafe characters percent-encoded, as a browser sends them anyway.
+
+    The URL still names the same resource. One that is not NFC (combining marks) has all
+    its non-ASCII characters encoded, so it never changes under normalisation.
+    """
+    url = _URL_UNSAFE.sub(_percent, url)
+    if not unicodedata.is_normalized("NFC", url):
+        url = re.sub(r"[^\x00-\x7f]", _percent, url)
+    return url
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +105,11 @@ class Site:
             return None
         path = parts.path or "/"
         if self._is_site(parts.netloc, host):
-            return urlunsplit(("https", "tuyengiao.vn", path, parts.query, ""))
+            return _visible(urlunsplit(("https", "tuyengiao.vn", path, parts.query, "")))
         netloc = parts.netloc.lower()
         if host in SUCCESSOR_HOSTS:
             netloc = "tuyengiaodanvan.vn"
-        return urlunsplit((parts.scheme.lower(), netloc, path, parts.query, ""))
+        return _visible(urlunsplit((parts.scheme.lower(), netloc, path, parts.query, "")))
 
     def fetch_url(self, url: str) -> str:
         """The URL to request for canonical ``url``: site links go to the configured origin."""

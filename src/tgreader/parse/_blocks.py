@@ -8,13 +8,14 @@ is "an image, and the non-image text of its block as the caption".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
 from tgreader.model import Block, Heading, Image, Paragraph, Quote
-from tgreader.parse._dom import attr, elements, heading_key, image_src, node_text
+from tgreader.parse._dom import attr, elements, heading_key, image_src, node_text, same_key
 from tgreader.text import clean, fold_key, is_upper_text, word_count
 from tgreader.urls import Site
 
@@ -100,11 +101,13 @@ def extract_blocks(body: LexborNode, base_url: str, site: Site) -> list[Block]:
 def _skippable(node: LexborNode) -> bool:
     if node.tag in _SKIP_TAGS:
         return True
-    cls = attr(node, "class") or ""
-    ident = attr(node, "id") or ""
+    attributes = node.attributes  # a new dict at every access: read it once
+    cls = (attributes.get("class") or "").strip()
+    ident = (attributes.get("id") or "").strip()
     if _SKIP_CLASS.search(cls) or _SKIP_CLASS.search(ident):
         return True
-    return bool(_HIDDEN_STYLE.search(attr(node, "style") or "")) or "hidden" in node.attributes
+    style = (attributes.get("style") or "").strip()
+    return bool(_HIDDEN_STYLE.search(style)) or "hidden" in attributes
 
 
 def _is_inline(node: LexborNode) -> bool:
@@ -144,11 +147,14 @@ def _flush(walk: _Walk, nodes: list[LexborNode]) -> None:
     ]
     text = clean(" ".join(parts))
     if text:
-        bold = all(
-            not clean(n.text_content) if n.is_text_node else _wholly(n, _BOLD)
-            for n in nodes
-            if n.tag != "-comment"
-        )
+
+        def bold() -> bool:
+            return all(
+                not clean(n.text_content) if n.is_text_node else _wholly(n, _BOLD)
+                for n in nodes
+                if n.tag != "-comment"
+            )
+
         _text_block(walk, text, bold=bold)
 
 
@@ -192,7 +198,7 @@ def _block(walk: _Walk, node: LexborNode) -> LexborNode | None:
             return _picture_paragraph(walk, node)
         text = node_text(node)
         if text:
-            _text_block(walk, text, bold=_wholly(node, _BOLD), centred=_centred(node))
+            _text_block(walk, text, bold=lambda: _wholly(node, _BOLD, text))
     else:
         _container(walk, node)
     return following
@@ -202,10 +208,13 @@ def _has_blocks(node: LexborNode) -> bool:
     return any(not _is_inline(child) for child in elements(node) if child.tag != "br")
 
 
-def _text_block(walk: _Walk, text: str, *, bold: bool = False, centred: bool = False) -> None:
+def _text_block(walk: _Walk, text: str, *, bold: bool | Callable[[], bool] = False) -> None:
+    """A heading or a paragraph; ``bold`` (whether all of it is bold) is asked only when it
+    decides, as finding it out walks the node's tree."""
     words = word_count(text)
     upper = words <= _UPPER_HEADING_MAX_WORDS and is_upper_text(text)
-    if upper or (words <= _HEADING_MAX_WORDS and bold and not text.endswith(".")):
+    short = words <= _HEADING_MAX_WORDS and not text.endswith(".")
+    if upper or (short and (bold() if callable(bold) else bold)):
         walk.blocks.append(Heading(text))
     else:
         walk.blocks.append(Paragraph(text))
@@ -328,9 +337,10 @@ _BOLD = ("strong", "b")
 _ITALIC = ("em", "i")
 
 
-def _wholly(node: LexborNode, tags: tuple[str, ...]) -> bool:
-    """True when all the text of ``node`` sits inside ``tags`` (or a matching style)."""
-    total = len(node_text(node).replace(" ", ""))
+def _wholly(node: LexborNode, tags: tuple[str, ...], text: str | None = None) -> bool:
+    """True when all the text of ``node`` (``text``, if already known) sits inside ``tags``
+    (or a matching style)."""
+    total = len((node_text(node) if text is None else text).replace(" ", ""))
     if total == 0:
         return False
     if node.tag in tags:
@@ -393,14 +403,14 @@ def finish_blocks(blocks: list[Block]) -> tuple[list[Block], str | None]:
             if (
                 block.caption
                 and isinstance(previous, Paragraph | Heading)
-                and fold_key(previous.text) == fold_key(block.caption)
+                and same_key(previous.text, fold_key(block.caption))
             ):
                 tidy.pop()  # the caption was also printed as a paragraph just above
         elif (
             isinstance(previous, Image)
             and previous.caption
             and isinstance(block, Paragraph | Heading)
-            and fold_key(block.text) == fold_key(previous.caption)
+            and same_key(block.text, fold_key(previous.caption))
         ):
             continue
         tidy.append(block)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -12,6 +13,7 @@ __all__ = [
     "BLOCK_TAGS",
     "attr",
     "elements",
+    "erasable_words",
     "first",
     "first_text",
     "heading_key",
@@ -19,6 +21,7 @@ __all__ = [
     "meta",
     "node_text",
     "own_text",
+    "same_key",
 ]
 
 BLOCK_TAGS = frozenset(
@@ -38,15 +41,38 @@ def node_text(node: LexborNode | None) -> str:
     return clean(node.text(deep=True, separator=" "))
 
 
+# A word that starts with neither a letter nor a digit: the only kind folding can erase
+# (a word of nothing but combining marks). Text here is cleaned: words are one space apart.
+_NON_WORD_START = re.compile(r" [^\w\s]")
+
+
+def erasable_words(text: str) -> int:
+    """How many words of cleaned ``text`` folding (or stripping punctuation) might erase:
+    those that start with neither a letter nor a digit.
+
+    Folding never splits a word and only erases words made of combining marks, so the words
+    of ``fold_key(text)`` number between ``word_count(text) - erasable_words(text)`` and
+    ``word_count(text)``: a cheap test that spares folding text that cannot match a key.
+    """
+    return len(_NON_WORD_START.findall(" " + text))
+
+
+def same_key(text: str, key: str) -> bool:
+    """``fold_key(text) == key`` for cleaned ``text`` (see :func:`tgreader.text.clean`),
+    without folding a text whose word count rules it out."""
+    want = len(key.split())
+    words = text.count(" ") + 1 if text else 0
+    if words < want:
+        return False
+    if words > want and words - erasable_words(text) > want:
+        return False
+    return fold_key(text) == key
+
+
 def own_text(node: LexborNode) -> str:
     """Only the text nodes directly inside ``node``, cleaned."""
-    parts: list[str] = []
-    child = node.child
-    while child is not None:
-        if child.is_text_node:
-            parts.append(child.text_content or "")
-        child = child.next
-    return clean(" ".join(parts))
+    # Lexbor joins the direct text children itself: no Python loop over every child.
+    return clean(node.text(deep=False, separator=" "))
 
 
 def attr(node: LexborNode | None, name: str) -> str | None:

@@ -6,11 +6,15 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tgreader.model import Link
 from tgreader.parse._blocks import RELATED_HEADINGS, TRAILING_HEADINGS
-from tgreader.parse._dom import attr, heading_key, node_text, own_text
+from tgreader.parse._dom import attr, erasable_words, heading_key, node_text
 from tgreader.text import clean, fold_key
 from tgreader.urls import Site, is_article_url
 
 __all__ = ["article_links", "find_related"]
+
+_HEADING_PUNCTUATION = " :.-–—»›>"
+_MIN_WORDS = min(len(h.split()) for h in RELATED_HEADINGS)
+_MAX_WORDS = max(len(h.split()) for h in RELATED_HEADINGS)
 
 
 def find_related(doc: LexborHTMLParser, page_url: str, site: Site) -> list[Link]:
@@ -19,10 +23,18 @@ def find_related(doc: LexborHTMLParser, page_url: str, site: Site) -> list[Link]
     if body is None:
         return []
     for node in body.traverse():
+        # Every element of the page is looked at: the cheap tests come first.
+        raw = node.text(deep=False, separator=" ")  # as own_text, before cleaning
+        if not raw or raw.isspace():
+            continue
         if not node.is_element_node or node.tag in ("script", "style", "option"):
             continue
-        own = own_text(node)
-        if not own or fold_key(own).strip(" :.-–—»›>") not in RELATED_HEADINGS:
+        own = clean(raw)
+        # A heading is a few words: skip text whose folded key cannot have that many.
+        words = own.count(" ") + 1 if own else 0
+        if words < _MIN_WORDS or (words > _MAX_WORDS and words - erasable_words(own) > _MAX_WORDS):
+            continue
+        if fold_key(own).strip(_HEADING_PUNCTUATION) not in RELATED_HEADINGS:
             continue
         heading = _heading_block(node)
         links = _links_after(heading, page_url, site)

@@ -1,0 +1,342 @@
+"""Launch to the first painted screen, and Enter on a stored article to its painted text.
+
+The store is the demo site synced into a temporary folder; the reader runs offline on it.
+
+- Headless: a fresh Python process per launch (interpreter start, imports, the store, the
+  first layout) until the first frame showing the sections and the first section's
+  articles, from ``subprocess.Popen`` to that frame; the floor is ``floor_app.py`` (a bare
+  Textual app with three empty panes) timed the same way, launches alternated.
+- In a real terminal: ``tgreader --offline --cache-dir …`` started in a tmux session (a
+  private tmux server) and ``tmux capture-pane -p`` polled until the first section and its
+  first article are on the screen, wall time from spawning the session; the floor likewise
+  until its panes are drawn.
+- Open: Pilot-driven, Enter on each article of the list until the frame showing its text.
+
+    python bench/launch_bench.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import BENCH, REPO, Result, Stats
+
+FLOOR = BENCH / "floor_app.py"
+SIZE = (120, 40)
+TARGET_RATIO = 1.3
+OPEN_TARGET_S = 0.050
+_TMUX_SOCKET = "tgreader-bench"
+
+
+def _settings(root: Path, **extra: Any) -> Any:
+    from tgreader.service import Settings
+
+    return Settings(cache_dir=root / "cache", data_dir=root / "data", offline=True, **extra)
+
+
+def fill(root: Path) -> None:
+    """Sync the demo site (served on loopback for the occasion) into ``root``'s store."""
+    from tgreader.demo.server import DemoServer
+    from tgreader.service import Service, Settings
+    from tgreader.sync import sync
+    from tgreader.urls import Site
+
+    async def go(origin: str) -> None:
+        settings = Settings(site=Site.from_url(origin), cache_dir=root / "cache",
+                            data_dir=root / "data")  # fmt: skip
+        service = Service(settings)
+        try:
+            sections, _, _ = await service.sections()
+            await sync(service, [s.url for s in sections], pages=2, depth=1)
+        finally:
+            await service.aclose()
+
+    with DemoServer() as server:
+        asyncio.run(go(server.url))
+
+
+def first_screen_texts(root: Path) -> tuple[str, str]:
+    """The first section's name and its first article's title, as the store holds them."""
+    from tgreader.model import Home, Listing
+    from tgreader.service import Service
+
+    service = Service(_settings(root))
+    try:
+        home = service.stored(service.site.home_url, Home)
+        assert home is not None and home.page.sections, "the demo store has no home page"
+        section = home.page.sections[0]
+        listing = service.stored(service.listing_url(section.url), Listing)
+        assert listing is not None and listing.page.articles
+        return section.name, listing.page.articles[0].title
+    finally:
+        asyncio.run(service.aclose())
+
+
+# --- in the child process --------------------------------------------------------------------
+
+
+async def _painted(app: Any) -> None:
+    done = asyncio.get_running_loop().create_future()
+    app.call_after_refresh(lambda: done.done() or done.set_result(None))
+    await done
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    from textual.css.query import NoMatches
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except NoMatches:  # not composed yet
+            pass
+        await asyncio.sleep(0.0005)
+    raise TimeoutError("the screen never showed what was expected")
+
+
+def child(kind: str, spawned: float, root: str) -> None:
+    """One headless launch: print the seconds from ``spawned`` to the first full frame."""
+    if kind == "floor":
+        from bench.floor_app import FloorApp
+
+        app: Any = FloorApp()
+
+        def ready() -> bool:
+            return True
+    else:
+        from tgreader.ui.app import make_app
+        from tgreader.ui.screen import MainScreen
+
+        app = make_app(_settings(Path(root)))
+
+        def ready() -> bool:
+            screen = app.screen
+            return (
+                isinstance(screen, MainScreen)
+                and bool(screen.sections.entries)
+                and bool(screen.articles.rows)
+            )
+
+    result: dict[str, float] = {}
+
+    async def pilot(_pilot: Any) -> None:
+        await _until(ready)
+        await _painted(app)
+        result["seconds"] = time.time() - spawned
+        app.exit()
+
+    app.run(headless=True, size=SIZE, auto_pilot=pilot)
+    print(json.dumps(result))
+
+
+# --- in the parent ---------------------------------------------------------------------------
+
+
+def _env(root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        TGREADER_CONFIG_DIR=str(root / "config"),
+        PYTHONPATH=os.pathsep.join([str(REPO / "src"), str(REPO)]),
+        LANG="C.UTF-8",
+        TERM="tmux-256color",
+    )
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def headless(kind: str, root: Path) -> float:
+    """One headless launch of ``kind`` ("app" or "floor"), in seconds."""
+    spawned = time.time()
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(spawned), str(root)],
+        capture_output=True,
+        text=True,
+        env=_env(root),
+        check=True,
+    )
+    return float(json.loads(out.stdout.strip().splitlines()[-1])["seconds"])
+
+
+def _tmux(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["tmux", "-L", _TMUX_SOCKET, *args], capture_output=True, text=True)
+
+
+def in_tmux(command: list[str], texts: tuple[str, ...], root: Path, name: str) -> float:
+    """Seconds from spawning a tmux session running ``command`` to all ``texts`` on screen."""
+    env = _env(root)
+    shell = " ".join(_quote(c) for c in command)
+    spawned = time.perf_counter()
+    subprocess.run(
+        ["tmux", "-L", _TMUX_SOCKET, "new-session", "-d", "-s", name, "-x", str(SIZE[0]),
+         "-y", str(SIZE[1]), shell],
+        env=env, check=True,
+    )  # fmt: skip
+    try:
+        deadline = spawned + 30
+        while time.perf_counter() < deadline:
+            screen = _tmux("capture-pane", "-p", "-t", name).stdout
+            if all(t in screen for t in texts):
+                return time.perf_counter() - spawned
+            time.sleep(0.005)
+        raise TimeoutError(f"{name}: {texts} never appeared")
+    finally:
+        _tmux("kill-session", "-t", name)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+async def opens(root: Path, rounds: int) -> list[float]:
+    """Seconds from Enter on a stored article in the list to the frame showing its text."""
+    from tgreader.ui.app import make_app
+    from tgreader.ui.screen import MainScreen
+
+    app = make_app(_settings(root))
+    times: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await _until(lambda: len(screen.articles.rows) >= 2)
+        await app.workers.wait_for_complete()
+        await pilot.press("tab")
+        count = len(screen.articles.rows)
+        for n in range(rounds * count):
+            # Every article of the list in turn, so each Enter shows another one.
+            index = n % count
+            screen.articles.highlighted = index
+            await pilot.pause()
+            view = screen.view
+            shown, before = screen.article, set(view.children)
+            started = time.perf_counter()
+            await pilot.press("enter")
+            # Another article (its URL may differ from the list's: a redirect), its widgets
+            # mounted in place of the previous ones.
+            await _until(
+                lambda a=shown, v=view, b=before: (
+                    screen.article is not None
+                    and screen.article is not a
+                    and len(v.children) > 1
+                    and v.children[0] not in b
+                )
+            )
+            await _painted(app)
+            times.append(time.perf_counter() - started)
+            await app.workers.wait_for_complete()
+            await pilot.press("shift+tab")  # back to the list for the next Enter
+    return times
+
+
+def measure(quick: bool = False) -> dict[str, Any]:
+    """All the launch and open figures, as data."""
+    runs = 2 if quick else 10
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        (root / "config").mkdir()
+        fill(root)
+        section, title = first_screen_texts(root)
+        found: dict[str, Any] = {"headless": {"app": [], "floor": []}}
+        headless("floor", root)  # warm the file cache for both
+        headless("app", root)
+        for _ in range(runs):
+            found["headless"]["floor"].append(headless("floor", root))
+            found["headless"]["app"].append(headless("app", root))
+        if shutil.which("tmux"):
+            found["tmux"] = {"app": [], "floor": []}
+            _tmux("new-session", "-d", "-s", "keepalive", "sleep 600")  # the server, started
+            try:
+                command = str(Path(sys.executable).with_name("tgreader"))
+                app = [command, "--offline", "--cache-dir", str(root / "cache"),
+                       "--data-dir", str(root / "data")]  # fmt: skip
+                floor = [sys.executable, str(FLOOR)]
+                for n in range(runs):
+                    found["tmux"]["floor"].append(
+                        in_tmux(floor, ("floor-ready",), root, f"floor{n}")
+                    )
+                    found["tmux"]["app"].append(
+                        in_tmux(app, (section, title[:20]), root, f"app{n}")
+                    )
+            finally:
+                _tmux("kill-server")
+        found["open"] = asyncio.run(opens(root, 1 if quick else 4))
+        found["screen"] = {"section": section, "article": title}
+    return found
+
+
+def run(quick: bool = False, baseline: Path | None = None) -> Result:
+    """The launch and open benchmarks, as a section of the report."""
+    found = measure(quick)
+    result = Result("Launch and open")
+    lines = [
+        "| run | tgreader | floor (bare Textual, 3 empty panes) | ratio |",
+        "|---|---:|---:|---:|",
+    ]
+    for mode, label in (("headless", "headless, 120×40"), ("tmux", "tmux, 120×40")):
+        if mode not in found:
+            continue
+        app = Stats.of(found[mode]["app"])
+        floor = Stats.of(found[mode]["floor"])
+        ratio = app.median / floor.median
+        lines.append(f"| {label} | {app.ms(0)} | {floor.ms(0)} | {ratio:.2f}× |")
+        result.add(
+            f"Launch to first painted screen, {label}",
+            f"{app.ms(0)}; floor {floor.median * 1000:.0f} ms = {ratio:.2f}×",
+            "≤ 1.3× the floor",
+            ratio <= TARGET_RATIO,
+        )
+    opened = Stats.of(found["open"])
+    result.add("Open: Enter to the article's text painted", opened.ms(1), "≤ 50 ms",
+               opened.median <= OPEN_TARGET_S)  # fmt: skip
+    result.say(
+        "The store: the demo site synced into a temporary folder (home, 9 listing pages, "
+        "23 articles); the reader runs with `--offline` on it. Headless: a new process per "
+        "launch, `make_app(settings).run(headless=True, size=(120, 40), auto_pilot=…)`, timed "
+        "from `subprocess.run` to the first frame after the sections and the first section's "
+        "articles are in their panes; the floor (`bench/floor_app.py`) to its first frame. "
+        "tmux: `tgreader --offline --cache-dir … --data-dir …` (the installed command, so the "
+        "CLI and the config file are included) in a new session of a private tmux server, "
+        f"`capture-pane -p` polled every 5 ms until “{found['screen']['section']}” and the "
+        "start of its first article's title are on the screen; the floor until its status "
+        "line is. Launches of tgreader and of the floor alternate.",
+        "",
+        *lines,
+        "",
+        "Open: `App.run_test(size=(120, 40))`, focus on the article list, then for each "
+        "article of the list in turn (several rounds): Enter, until the article pane holds "
+        f"the new article's widgets and a frame has been painted: **{opened.ms(1)}**.",
+    )
+    result.data = found
+    return result
+
+
+def main() -> int:
+    """Run the launch and open benchmarks (or, with ``--child``, one headless launch)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", nargs=3, metavar=("KIND", "SPAWNED", "ROOT"))
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        kind, spawned, root = args.child
+        child(kind, float(spawned), root)
+        return 0
+    print("\n".join(run(args.quick).text))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,349 @@
+"""The fault matrix: every case, what tgreader does, and the tests that prove it.
+
+``scripts/reliability_matrix.py`` writes docs/reliability.md from this table, and
+tests/reliability/test_reliability_doc.py fails when the committed file differs, when a
+test named here does not exist, or when a reliability test is missing from the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rel_support.faults import FAULTS, RETRIES, TIMEOUT
+from rel_support.stats import DEFAULT_EXAMPLES, SLOW_EXAMPLES
+
+__all__ = ["AREAS", "Case", "named_tests", "render"]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row: what goes wrong, what tgreader does, which tests prove it."""
+
+    fault: str
+    does: str
+    tests: tuple[str, ...]
+
+
+_REL = "tests/reliability/"
+_NET = _REL + "test_network_faults.py::test_cli_fault"
+_TUI = _REL + "test_tui_reliability.py::test_every_fault_keeps_the_last_good_content"
+_PAGES = _REL + "test_hostile_pages.py::"
+_STORE = _REL + "test_storage_faults.py::"
+_KILL = _REL + "test_storage_kill.py::"
+_UNIT = "tests/unit/"
+_E2E = "tests/e2e/"
+_UI = "tests/ui/"
+
+
+def _network() -> list[Case]:
+    cases = []
+    for fault in FAULTS:
+        tui = () if fault.accepted else (_TUI,)
+        cases.append(Case(fault.what, fault.does, (f"{_NET}[{fault.id}]", *tui, *fault.existing)))
+    return [
+        *cases,
+        Case(
+            "nothing listening on the port (connection refused)",
+            "retried; exit 3; a stored page is shown from the store with a note, exit 0",
+            (
+                _UNIT + "test_fetch.py::test_transport_errors_are_retried_then_reported",
+                _E2E + "test_fetch_loopback.py::test_nothing_listening",
+                _E2E + "test_cli.py::test_sync_then_everything_offline",
+            ),
+        ),
+        Case(
+            "`--offline` and the page was never stored",
+            "exit 3, `<url>: not in the store, and tgreader is offline`; never connects",
+            (
+                _E2E + "test_cli.py::test_offline_and_not_stored",
+                _E2E + "test_offline.py::test_offline_answers_from_the_store_and_never_connects",
+            ),
+        ),
+        Case(
+            "the site is down when the menu is needed",
+            "`sections` (and `sync` without sections) fall back to the built-in list, "
+            "and say so; exit 0",
+            (_E2E + "test_cli.py::test_sections_fall_back_to_the_built_in_list",),
+        ),
+        Case(
+            "the site goes away while the reader is open",
+            "the reader says it is offline once (not once per page), answers from the "
+            "store, and a page never stored is a notification",
+            (
+                _UI + "test_reader_network.py::"
+                "test_offline_start_from_a_filled_store_with_the_server_stopped",
+            ),
+        ),
+    ]
+
+
+_MUTATIONS = (
+    "bytes overwritten, inserted or deleted; control, bidi, zero-width, combining and "
+    "markup characters inserted; character references to forbidden characters; text or "
+    "runs of tags deleted or repeated; truncation; random nesting of unbalanced tags; "
+    "hostile and off-site links; NFD text"
+)
+
+
+def _pages() -> list[Case]:
+    return [
+        Case(
+            f"sample pages (demo site and variant fixtures) after 1 to 6 mutations: {_MUTATIONS}",
+            "each parser returns a page or raises its own `ParseError`, nothing else; every "
+            "string is NFC, holds no C0/C1 control (tab and newline included), bidi or "
+            "zero-width character, has its white space collapsed; every URL is http(s) with "
+            "no white space",
+            (
+                _PAGES + "test_parse_article_survives_mutations",
+                _PAGES + "test_parse_listing_survives_mutations",
+                _PAGES + "test_parse_home_survives_mutations",
+                _PAGES + "test_any_page_through_any_parser",
+            ),
+        ),
+        Case(
+            "documents built from nothing: random nesting of tags, entities, hostile text",
+            "the same",
+            (_PAGES + "test_random_documents",),
+        ),
+        Case(
+            "text with controls, bidi and zero-width characters between letters and their "
+            "combining marks",
+            "`text.clean` drops them before NFC, so the letters compose",
+            (
+                _PAGES + "test_clean_text_is_nfc_visible_and_collapsed",
+                _UNIT + "test_text.py::test_clean_strips_escapes_bidi_and_zero_width",
+            ),
+        ),
+        Case(
+            "a hostile article: Rich/Textual markup, `<script>` text, escapes, bidi overrides",
+            "parsed as plain text with the controls removed",
+            (_UNIT + "test_variants.py::test_article",),
+        ),
+        Case(
+            "pages that are not what was asked for (no article, a cut page)",
+            "`ParseError` naming the URL and what was missing; the CLI exits 4",
+            (
+                _UNIT + "test_variants.py::test_invalid_pages_raise_the_parsers_error",
+                _E2E + "test_cli.py::test_page_not_understood",
+            ),
+        ),
+        Case(
+            "Rich/Textual markup in page text (`[bold]`, `[@click=app.quit]`)",
+            "shown literally on screen; no style, no action",
+            (_UI + "test_reader_safety.py::test_markup_in_page_text_is_shown_literally",),
+        ),
+        Case(
+            "ANSI, OSC (hyperlink, clipboard) and C1 escapes, bidi overrides and isolates, "
+            "zero-width characters in a stored page",
+            "never reach the terminal: the rest of the text is shown in logical order",
+            (
+                _REL + "test_tui_reliability.py::"
+                "test_bidi_zero_width_and_escapes_never_reach_the_screen",
+                _UI + "test_reader_safety.py::test_control_characters_never_reach_the_terminal",
+            ),
+        ),
+        Case(
+            "links with other schemes: `javascript:`, `data:`, `file:`, `vbscript:`, `mailto:` "
+            "(any case, with white space or controls in and around the scheme)",
+            "never resolved to a URL, so never followed, fetched or shown as a link",
+            (
+                _PAGES + "test_only_http_links_are_ever_resolved",
+                _PAGES + "test_any_href_resolves_to_a_clean_http_url_or_nothing",
+                _UNIT + "test_urls.py::test_only_http_links_are_kept",
+            ),
+        ),
+        Case(
+            "links off the site (another host) among an article's related links",
+            "dropped by the parser; `sync` never requests another host (a proxy that "
+            "records every such request sees none)",
+            (_PAGES + "test_sync_never_fetches_links_off_the_site",),
+        ),
+        Case(
+            "export file names from hostile titles (`../`, `/`, `\\`, NUL, bidi, reserved names)",
+            "a plain `a-z0-9-` name ending in `.md`, inside the chosen folder",
+            (
+                _PAGES + "test_export_names_cannot_leave_the_folder",
+                _UI + "test_reader_keys.py::test_e_exports_markdown_into_the_export_folder",
+            ),
+        ),
+        Case(
+            "requests that try to leave the demo site's folder (`..`, encoded dots, `//`)",
+            "404",
+            (_E2E + "test_fetch_loopback.py::test_demo_refuses_path_traversal",),
+        ),
+    ]
+
+
+def _storage() -> list[Case]:
+    return [
+        Case(
+            "`sync --pages 2 --depth 2` killed with SIGKILL at a random moment (3 trials; "
+            "20 more with `--run-slow`)",
+            "the store passes `PRAGMA integrity_check` and the search index's check; every "
+            "page holds exactly what the parser makes of its HTML (no half-written page); "
+            "the pages stored before the kill are kept, and a new sync completes",
+            (
+                _KILL + "test_sync_killed_at_random_moments",
+                _KILL + "test_sync_killed_at_random_moments_many",
+            ),
+        ),
+        Case(
+            "a damaged store file: random bytes, truncated to half, truncated to its header, "
+            "pages overwritten, not SQLite at all",
+            "one line naming the file and where it was moved "
+            "(`<file>.corrupt-<time>`), a new store, exit 0; bookmarks and read state "
+            "(their own file) kept",
+            (
+                *(
+                    f"{_STORE}test_a_damaged_store_is_moved_aside_and_said[{damage}]"
+                    for damage in (
+                        "random-bytes",
+                        "truncated-half",
+                        "truncated-header",
+                        "pages-overwritten",
+                        "not-sqlite",
+                    )
+                ),
+                _UNIT + "test_store.py::test_recover_moves_a_damaged_file_aside",
+                _UNIT + "test_store.py::test_damaged_pages_inside_a_real_database_are_detected",
+            ),
+        ),
+        Case(
+            "a damaged bookmarks and read-state file",
+            "moved aside the same way, said in one line; a new empty one",
+            (
+                _STORE + "test_a_damaged_user_data_file_is_moved_aside_and_said",
+                _UNIT + "test_userdata.py::test_a_damaged_file_raises_or_is_moved_aside",
+            ),
+        ),
+        Case(
+            "the cache is cleared or deleted",
+            "bookmarks and read state are in the data folder, untouched",
+            (_UNIT + "test_userdata.py::test_user_data_survives_the_cache",),
+        ),
+        Case(
+            "another program's database, or one from a newer tgreader, where the store goes",
+            "refused with a one-line error, never migrated or moved",
+            (
+                _UNIT + "test_store.py::test_another_programs_database_is_left_alone",
+                _UNIT + "test_store.py::test_a_newer_schema_is_refused_not_migrated",
+            ),
+        ),
+        Case(
+            "the store's folder is read-only (`read`, `read --refresh`, `sync`)",
+            "`<file>: read-only file system` (or permission denied), exit 5, no traceback; "
+            "the store unchanged; `sync` stops at the first page it cannot store",
+            (
+                _STORE + "test_a_store_on_a_read_only_folder",
+                _UNIT + "test_store.py::test_a_read_only_folder_raises_store_error",
+            ),
+        ),
+        Case(
+            "the store's folder cannot be created (read-only parent)",
+            "`<folder>: read-only file system`, exit 5",
+            (
+                _STORE + "test_a_new_store_under_a_read_only_folder",
+                _UNIT + "test_store.py::test_a_folder_that_cannot_be_created_raises_store_error",
+            ),
+        ),
+        Case(
+            "the disk is full (a 2 MB tmpfs filled to the last byte)",
+            "`<file>: the disk is full`, exit 5, no traceback, for `read`, `read --refresh`, "
+            "`sync` and even `--offline read` (SQLite cannot create its shared-memory file); "
+            "the old copy intact",
+            (
+                _STORE + "test_a_store_on_a_full_disk",
+                _UNIT + "test_store.py::test_a_full_disk_raises_store_error_and_keeps_the_old_copy",
+            ),
+        ),
+        Case(
+            "two readers (`read --refresh`, `search`, `list`, `read`, `cache info`) and a sync, "
+            "three processes on one store",
+            'all finish; nobody sees "database is locked" or "busy"; the store is whole',
+            (_STORE + "test_two_readers_and_a_sync_at_once",),
+        ),
+        Case(
+            "two syncs at once on one store",
+            "both finish with nothing failed; the store is whole and complete",
+            (
+                _STORE + "test_two_syncs_at_once",
+                _UNIT + "test_store.py::test_two_stores_on_one_file_write_concurrently",
+                _UNIT + "test_store.py::test_stores_opening_a_new_file_at_once",
+            ),
+        ),
+        Case(
+            "a fetch fails for a page already stored",
+            "the stored copy is kept and shown, with its age and the cause",
+            (_E2E + "test_offline.py::test_a_failed_fetch_keeps_the_stored_copy",),
+        ),
+    ]
+
+
+AREAS: tuple[tuple[str, list[Case]], ...] = (
+    ("Network", _network()),
+    ("Hostile and malformed pages", _pages()),
+    ("Storage", _storage()),
+)
+
+
+def named_tests() -> list[str]:
+    """Every test id the matrix names, in order, without repeats."""
+    ids = [test for _, cases in AREAS for case in cases for test in case.tests]
+    return list(dict.fromkeys(ids))
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render() -> str:
+    """docs/reliability.md."""
+    rows = sum(len(cases) for _, cases in AREAS)
+    out = [
+        "# Reliability: the fault matrix",
+        "",
+        "<!-- Generated by scripts/reliability_matrix.py from "
+        "tests/reliability/rel_support/matrix.py: edit the table, then run "
+        "`python scripts/reliability_matrix.py`. -->",
+        "",
+        f"{rows} cases: what can go wrong, what tgreader does, and the tests that prove it. "
+        "`tests/reliability/test_reliability_doc.py` fails when this file differs from what "
+        "the script writes, when it names a test that does not exist, or when a reliability "
+        "test is missing from it.",
+        "",
+        "Exit codes: 0 success, 2 usage, 3 network (or offline and not stored), 4 page not "
+        "understood, 5 store unusable. Every error is one line on stderr, "
+        "`tgreader: <URL or file>: <cause>`, never a traceback.",
+        "",
+        "Everything runs on 127.0.0.1. `python -m pytest tests/reliability` runs the "
+        f"default trials ({DEFAULT_EXAMPLES} hypothesis examples per property, 3 kill "
+        f"trials); `--run-slow` adds 20 kill trials and takes the properties to "
+        f"{SLOW_EXAMPLES} examples; "
+        "`TGREADER_HYPOTHESIS_EXAMPLES=N` sets the examples per property. The counts run "
+        "are printed at the end of the test session.",
+        "",
+        "## Network",
+        "",
+        "Each fault is served by a fault server on 127.0.0.1 to `tgreader read` "
+        f"(`--timeout {TIMEOUT:g}`, `TGREADER_RETRIES={RETRIES}`) and to the reader:",
+        "",
+        "- a page never stored: the exit code below and one line naming the URL "
+        "requested and the cause; nothing stored;",
+        "- a page stored earlier (`read --refresh`): the stored copy is printed, with "
+        "`tgreader: <URL>: <cause>; showing the copy stored <age> ago`, exit 0, and every "
+        "row of the store is unchanged;",
+        "- the reader (`r` on an open article, then a related link never stored): a "
+        "notification each time, the article shown unchanged, the store unchanged;",
+        "- the server counts the requests: a retried fault is asked 1 + retries times, "
+        "any other once (a redirect loop: 1 + 10 redirects); another host, never.",
+        "",
+    ]
+    for area, cases in AREAS:
+        if area != "Network":
+            out += [f"## {area}", ""]
+        out += ["| Case | What tgreader does | Proved by |", "|---|---|---|"]
+        for case in cases:
+            tests = "<br>".join(f"`{t}`" for t in case.tests)
+            out.append(f"| {_cell(case.fault)} | {_cell(case.does)} | {tests} |")
+        out.append("")
+    return "\n".join(out)
