@@ -203,6 +203,10 @@ class Service:
                 return cached
         elif self.settings.offline:
             raise NotStoredError(url, "not in the store, and tgreader is offline")
+        if not self.site.can_fetch(url):
+            if stored is not None:
+                return cached
+            raise FetchError(url, f"not on {self.site.origin}; open it in a browser")
         try:
             response = await self.fetcher.get(
                 url,

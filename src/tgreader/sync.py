@@ -79,7 +79,7 @@ async def sync(
         article: Article = answer_a.page
         if level < depth:
             for link in article.related:
-                if service.site.is_site_url(link.url):
+                if service.site.can_fetch(link.url):
                     enqueue("article", link.url, level + 1)
 
     async def worker() -> None:

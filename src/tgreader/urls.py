@@ -123,6 +123,18 @@ class Site:
         host = urlsplit(url).hostname
         return host in SITE_HOSTS or host in SUCCESSOR_HOSTS
 
+    def can_fetch(self, url: str) -> bool:
+        """True when canonical ``url`` can be fetched through the configured origin.
+
+        The site's own pages always can; the successor site's only when reading the real
+        site (which may redirect there), never through a mirror or the demo server.
+        """
+        host = urlsplit(url).hostname
+        if host in SITE_HOSTS:
+            return True
+        own = urlsplit(self.origin).hostname
+        return host in SUCCESSOR_HOSTS and (self.is_canonical or own in SUCCESSOR_HOSTS)
+
     def section_url(self, slug_or_url: str) -> str:
         """A section given as a slug (``kinh-te``), a path, or a URL, as a canonical URL."""
         text = slug_or_url.strip()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tgreader.demo.server import DemoServer
 from tgreader.errors import FetchError
 from tgreader.service import Service, Settings
@@ -116,3 +118,12 @@ async def test_the_demo_site_keeps_its_own_store(tmp_path: Path) -> None:
     demo = _settings("http://127.0.0.1:1", tmp_path, demo=True)
     assert real.store_path() != demo.store_path()
     assert real.userdata_path() != demo.userdata_path()
+
+
+async def test_links_off_the_configured_origin_are_never_fetched(tmp_path: Path) -> None:
+    with DemoServer() as server:
+        service = Service(_settings(server.url, tmp_path))
+        with pytest.raises(FetchError, match="open it in a browser"):
+            await service.article("https://tuyengiaodanvan.vn/blogs/bai-6805b7a19b2e41c07d3f0a12")
+        await service.aclose()
+    assert server.requests == []

@@ -59,3 +59,11 @@ def test_page_one_is_the_bare_url() -> None:
     assert with_page(c, 2) == (
         "https://tuyengiaodanvan.vn/blogs/category/type/t?&categoryId=ab&size=10&page=2"
     )
+
+
+def test_only_the_configured_origin_is_fetched() -> None:
+    successor = "https://tuyengiaodanvan.vn/blogs/bai-viet-6805b7a19b2e41c07d3f0a12"
+    assert Site().can_fetch(successor)  # the real site may redirect there
+    assert not MIRROR.can_fetch(successor)  # a mirror or the demo cannot serve it
+    assert MIRROR.can_fetch("https://tuyengiao.vn/kinh-te/a-123")
+    assert not MIRROR.can_fetch("https://example.com/a-123")

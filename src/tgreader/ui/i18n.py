@@ -46,6 +46,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "{error} — đang hiển thị bản đã lưu",
         "{error} — showing the stored copy",
     ),
+    "note.recovered": (
+        "Tệp {path} bị hỏng: đã chuyển sang {aside} và tạo tệp mới",
+        "{path} was damaged: moved it to {aside} and started a new one",
+    ),
     "note.failed": ("Không tải được: {error}", "Could not load: {error}"),
     "note.no_results": ("Không tìm thấy: {query}", "Nothing found: {query}"),
     "note.no_bookmarks": ("Chưa có dấu trang nào", "No bookmarks yet"),

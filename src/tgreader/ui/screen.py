@@ -122,6 +122,7 @@ class MainScreen(Screen[None]):
         self._loading: dict[str, str] = {}
         self._answers: dict[str, Answer[Any]] = {}
         self._online: bool | None = None
+        self._recoveries_told = False
         self._history = History()
         # The article list.
         self._list_kind: ListKind | None = None
@@ -304,10 +305,19 @@ class MainScreen(Screen[None]):
             return
         if message.final:
             self._done("sections")
+            self._tell_recoveries()
         self.sections.show(message.sections, self._section.url if self._section else None)
         self._observe("sections", message.answer, message.error if message.final else None)
         if self._list_kind is None and message.sections:
             self._open_section(message.sections[0], focus=False)
+
+    def _tell_recoveries(self) -> None:
+        """Say once that a damaged store or user data file was moved aside on opening."""
+        if self._recoveries_told:
+            return
+        self._recoveries_told = True
+        for path, aside in self.ctx.service.recoveries():
+            self._say(self.tr("note.recovered", path=str(path), aside=str(aside)), "warning")
 
     @on(OptionList.OptionSelected, "#sections")
     def _section_chosen(self, event: OptionList.OptionSelected) -> None:

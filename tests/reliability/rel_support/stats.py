@@ -16,6 +16,7 @@ __all__ = [
     "SLOW_EXAMPLES",
     "STORED_AT_KILL",
     "examples",
+    "exploring",
     "set_examples",
 ]
 
@@ -41,3 +42,8 @@ def set_examples(count: int) -> None:
 def examples() -> int:
     """Examples per property: 200 by default, more with --run-slow or the variable."""
     return _examples or DEFAULT_EXAMPLES
+
+
+def exploring() -> bool:
+    """True for a long run (more examples than the default suite's), which explores anew."""
+    return examples() != DEFAULT_EXAMPLES
