@@ -10,11 +10,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.console import Group
+from rich.align import Align
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.binding import BindingType
+from textual.color import Color, ColorParseError
 from textual.containers import VerticalScroll
 from textual.events import Click
 from textual.message import Message
@@ -218,35 +221,76 @@ class RelatedLink(Static):
         self.post_message(ArticleView.FollowLink(self.index))
 
 
-def article_widgets(article: Article, related_heading: str) -> list[Widget]:
-    """The article as widgets: byline, title, sapo, blocks, author, numbered related links."""
-    parts: list[Widget] = []
+@dataclass(frozen=True)
+class ArticleColors:
+    """The theme colours the article is drawn with (Rich colour strings)."""
 
-    def add(text: str, classes: str) -> None:
-        parts.append(Static(page_text(text), markup=False, classes=classes))
+    accent: str = "#FEA62B"
+    quote: str = "#C8C8C8"
+    muted: str = "#868686"
+    sapo_background: str = "#2A2A2A"
 
+    @classmethod
+    def of(cls, variables: dict[str, str]) -> ArticleColors:
+        """From the app's CSS variables: ``$text-muted`` is ``auto 60%``, so blend it here."""
+        try:
+            background = Color.parse(variables.get("background", "#121212"))
+            foreground = Color.parse(variables.get("foreground", "#E0E0E0"))
+            boost = background.blend(foreground, 0.12)
+            return cls(
+                accent=Color.parse(variables.get("accent", "#FEA62B")).hex,
+                quote=background.blend(foreground, 0.85).hex,
+                muted=background.blend(foreground, 0.6).hex,
+                sapo_background=boost.hex,
+            )
+        except ColorParseError:
+            return cls()
+
+
+def article_body(article: Article, colors: ArticleColors) -> Group:
+    """Byline, title, sapo, the blocks and the author as one renderable.
+
+    One widget for the whole text, not one per paragraph: mounting, styling and laying out
+    dozens of widgets was most of the time between Enter and the painted article.
+    """
+    parts: list[RenderableType] = []
+    gap = Text("")
     byline = [article.section or "", article.published.vietnamese() if article.published else ""]
     if any(byline):
-        add(" · ".join(p for p in byline if p), "byline")
-    add(article.title, "title")
+        parts += [gap, page_text(" · ".join(p for p in byline if p), colors.muted)]
+    parts += [gap, page_text(article.title, f"bold {colors.accent}"), gap]
     if article.sapo:
-        add(article.sapo, "sapo")
+        # Set apart on a lighter ground, as the site sets its teaser apart.
+        sapo = page_text(article.sapo, "bold")
+        parts.append(Padding(sapo, (0, 1), style=f"on {colors.sapo_background}"))
+        parts.append(gap)
     for block in article.blocks:
         if isinstance(block, Image):
             # The photo itself cannot be shown: its caption stands at its place, marked.
-            add("▣ " + caption_note(block.caption), "caption" if block.caption else "photo")
+            note = page_text("▣ " + caption_note(block.caption), f"italic {colors.muted}")
+            parts.append(Padding(note, (0, 0, 0, 2)))
         elif isinstance(block, Heading):
-            add(block.text, "heading")
+            parts.append(page_text(block.text, "bold"))
         elif isinstance(block, Quote):
-            add(block.text, "quote")
+            parts.append(Padding(page_text(block.text, f"italic {colors.quote}"), (0, 4)))
         else:
-            add(block.text, "paragraph")
+            parts.append(page_text(block.text))
+        parts.append(gap)
     if article.author:
-        add(article.author, "author")
+        parts += [Align.right(page_text(article.author, "bold italic")), gap]
+    return Group(*parts)
+
+
+def article_widgets(
+    article: Article, related_heading: str, colors: ArticleColors | None = None
+) -> list[Widget]:
+    """The article as widgets: its text in one, then the numbered related links, the URL."""
+    colors = colors or ArticleColors()
+    parts: list[Widget] = [Static(article_body(article, colors), markup=False, classes="body")]
     if article.related:
-        add(related_heading, "related-heading")
+        parts.append(Static(Text(related_heading), markup=False, classes="related-heading"))
         parts.extend(RelatedLink(i, link.title) for i, link in enumerate(article.related))
-    add(article.url, "source")
+    parts.append(Static(page_text(article.url), markup=False, classes="source"))
     return parts
 
 
@@ -293,7 +337,8 @@ class ArticleView(VerticalScroll, can_focus=True):
         link: int | None = None,
     ) -> None:
         """Show ``article``, then scroll to ``scroll_y`` with ``link`` selected."""
-        parts = article_widgets(article, related_heading)
+        colors = ArticleColors.of(self.app.get_css_variables())
+        parts = article_widgets(article, related_heading, colors)
         with self.app.batch_update():
             await self.remove_children()
             await self.mount_all(parts)
