@@ -184,12 +184,6 @@ class Service:
             return None
         return Answer(model, page.checked_at, "store")
 
-    def is_fresh(self, url: str, kind: Kind) -> bool:
-        """True when the stored copy of ``url`` needs no network (see the module doc)."""
-        if kind == "article":
-            return self.store.get(url) is not None
-        return self.store.has_fresh(url, self.settings.ttl)
-
     async def _load(
         self, url: str, kind: Kind, parser: Callable[[str, str, Site], P], refresh: bool
     ) -> Answer[P]:

@@ -62,21 +62,19 @@ async def sync(
 
     async def handle(kind: str, url: str, level: int) -> None:
         if kind == "listing":
-            answer = await service.listing(url)
+            listing = (await service.listing(url)).page
             report.listings += 1
-            listing = answer.page
             for item in listing.articles:
                 enqueue("article", item.url, 0)
             if listing.next and level < pages:
                 enqueue("listing", listing.next, level + 1)
             return
-        stored = service.is_fresh(url, "article")
-        answer_a = await service.article(url)
-        if stored:
-            report.skipped += 1
+        answer = await service.article(url)
+        if answer.source == "store":
+            report.skipped += 1  # stored before: an article is not fetched twice
         else:
             report.articles += 1
-        article: Article = answer_a.page
+        article: Article = answer.page
         if level < depth:
             for link in article.related:
                 if service.site.can_fetch(link.url):
