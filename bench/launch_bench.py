@@ -33,7 +33,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BENCH, REPO, Result, Stats
+from bench.common import BASELINE_REV, BENCH, REPO, Result, Stats
 
 FLOOR = BENCH / "floor_app.py"
 SIZE = (120, 40)
@@ -147,11 +147,11 @@ def child(kind: str, spawned: float, root: str) -> None:
 # --- in the parent ---------------------------------------------------------------------------
 
 
-def _env(root: Path) -> dict[str, str]:
+def _env(root: Path, src: Path | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         TGREADER_CONFIG_DIR=str(root / "config"),
-        PYTHONPATH=os.pathsep.join([str(REPO / "src"), str(REPO)]),
+        PYTHONPATH=os.pathsep.join([str(src or REPO / "src"), str(REPO)]),
         LANG="C.UTF-8",
         TERM="tmux-256color",
     )
@@ -159,17 +159,31 @@ def _env(root: Path) -> dict[str, str]:
     return env
 
 
-def headless(kind: str, root: Path) -> float:
-    """One headless launch of ``kind`` ("app" or "floor"), in seconds."""
+def headless(kind: str, root: Path, src: Path | None = None) -> float:
+    """One headless launch of ``kind`` ("app" or "floor"), in seconds (of the code in
+    ``src``, if given)."""
     spawned = time.time()
     out = subprocess.run(
         [sys.executable, __file__, "--child", kind, str(spawned), str(root)],
         capture_output=True,
         text=True,
-        env=_env(root),
+        env=_env(root, src),
         check=True,
     )
     return float(json.loads(out.stdout.strip().splitlines()[-1])["seconds"])
+
+
+def import_time(root: Path, src: Path | None = None) -> float:
+    """Seconds to import the reader (``tgreader.ui.app``) in a fresh process."""
+    code = (
+        "import time; started = time.perf_counter(); import tgreader.ui.app; "
+        "print(time.perf_counter() - started)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(root, src),
+        check=True,
+    )  # fmt: skip
+    return float(out.stdout.strip())
 
 
 def _tmux(*args: str) -> subprocess.CompletedProcess[str]:
@@ -242,8 +256,8 @@ async def opens(root: Path, rounds: int) -> list[float]:
     return times
 
 
-def measure(quick: bool = False) -> dict[str, Any]:
-    """All the launch and open figures, as data."""
+def measure(quick: bool = False, baseline: Path | None = None) -> dict[str, Any]:
+    """All the launch and open figures, as data (and headless launches of ``baseline``)."""
     runs = 2 if quick else 10
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
@@ -253,9 +267,25 @@ def measure(quick: bool = False) -> dict[str, Any]:
         found: dict[str, Any] = {"headless": {"app": [], "floor": []}}
         headless("floor", root)  # warm the file cache for both
         headless("app", root)
+        if baseline is not None:
+            # The old code's own store (it cannot read the newer schema), filled by it.
+            before_root = root / "before"
+            (before_root / "config").mkdir(parents=True)
+            subprocess.run(
+                [sys.executable, __file__, "--fill", str(before_root)],
+                env=_env(before_root, baseline),
+                check=True,
+                capture_output=True,
+            )
+            found["headless"]["before"] = []
+            found["imports"] = {"after": [], "before": []}
         for _ in range(runs):
             found["headless"]["floor"].append(headless("floor", root))
             found["headless"]["app"].append(headless("app", root))
+            if baseline is not None:
+                found["headless"]["before"].append(headless("app", before_root, baseline))
+                found["imports"]["after"].append(import_time(root))
+                found["imports"]["before"].append(import_time(root, baseline))
         if shutil.which("tmux"):
             found["tmux"] = {"app": [], "floor": []}
             _tmux("new-session", "-d", "-s", "keepalive", "sleep 600")  # the server, started
@@ -280,7 +310,7 @@ def measure(quick: bool = False) -> dict[str, Any]:
 
 def run(quick: bool = False, baseline: Path | None = None) -> Result:
     """The launch and open benchmarks, as a section of the report."""
-    found = measure(quick)
+    found = measure(quick, baseline)
     result = Result("Launch and open")
     lines = [
         "| run | tgreader | floor (bare Textual, 3 empty panes) | ratio |",
@@ -299,6 +329,20 @@ def run(quick: bool = False, baseline: Path | None = None) -> Result:
             "≤ 1.3× the floor",
             ratio <= TARGET_RATIO,
         )
+    if found["headless"].get("before"):
+        before = Stats.of(found["headless"]["before"])
+        floor = Stats.of(found["headless"]["floor"])
+        lines.append(
+            f"| headless, before (commit {BASELINE_REV}) | {before.ms(0)} | | "
+            f"{before.median / floor.median:.2f}× |"
+        )
+    if found.get("imports"):
+        after, before = (Stats.of(found["imports"][k]) for k in ("after", "before"))
+        lines += [
+            "",
+            f"Importing the reader (`import tgreader.ui.app`, a fresh process each time, "
+            f"alternated): {after.ms(0)} now, {before.ms(0)} at commit {BASELINE_REV}.",
+        ]
     opened = Stats.of(found["open"])
     result.add("Open: Enter to the article's text painted", opened.ms(1), "≤ 50 ms",
                opened.median <= OPEN_TARGET_S)  # fmt: skip
@@ -328,8 +372,12 @@ def main() -> int:
     """Run the launch and open benchmarks (or, with ``--child``, one headless launch)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", nargs=3, metavar=("KIND", "SPAWNED", "ROOT"))
+    parser.add_argument("--fill", metavar="ROOT", help="only fill a store in ROOT")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
+    if args.fill:
+        fill(Path(args.fill))
+        return 0
     if args.child:
         kind, spawned, root = args.child
         child(kind, float(spawned), root)
