@@ -18,7 +18,6 @@ from tgreader import __version__
 from tgreader.config import Config, load_config_or_defaults
 from tgreader.errors import TgError, UsageError
 from tgreader.model import Article
-from tgreader.parse import page_url_hint, parse_article
 from tgreader.render import article_markdown, article_text
 from tgreader.service import Answer, Service, Settings
 from tgreader.urls import CANONICAL_ORIGIN, Site
@@ -305,6 +304,8 @@ def _read_file(path: Path, site: Site) -> Article:
     except OSError as error:
         raise UsageError(str(path), error.strerror or str(error)) from None
     html = data.decode("utf-8", errors="replace")
+    from tgreader.parse import page_url_hint, parse_article  # only this command parses here
+
     return parse_article(html, page_url_hint(html) or path.resolve().as_uri(), site)
 
 
