@@ -10,14 +10,18 @@ import contextlib
 import os
 import random
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
+from typing import ClassVar, Self
 
 from tgreader.errors import StoreError
 
 __all__ = [
+    "Database",
     "Migration",
     "Opened",
     "is_corrupt",
@@ -294,3 +298,57 @@ def open_database(path: Path, migrations: Sequence[Migration], *, recover: bool 
     except (sqlite3.Error, OSError) as error:
         raise store_error(path, error) from error
     return Opened(conn, recovered_from)
+
+
+class Database:
+    """One SQLite file of tgreader's: a connection behind a lock, safe to share between
+    threads. Subclasses give their ``MIGRATIONS`` and a ``NAME`` for error messages."""
+
+    MIGRATIONS: ClassVar[Sequence[Migration]] = ()
+    NAME: ClassVar[str] = "the database"
+
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, recovered_from: Path | None = None
+    ) -> None:
+        self._conn: sqlite3.Connection | None = conn
+        self._lock = threading.RLock()
+        self.path = path
+        #: Where a damaged file was moved when opened with ``recover=True``, else None.
+        self.recovered_from = recovered_from
+
+    @classmethod
+    def open(cls, path: Path, *, recover: bool = False) -> Self:
+        """Open or create the file at ``path`` and bring its schema up to date.
+
+        A damaged file raises StoreError, or with ``recover`` is moved aside to
+        ``<name>.corrupt-<timestamp>`` and a new one is started (see ``recovered_from``).
+        """
+        path = Path(path).expanduser()
+        opened = open_database(path, cls.MIGRATIONS, recover=recover)
+        return cls(opened.conn, path, opened.recovered_from)
+
+    def close(self) -> None:
+        """Close the connection; later calls raise StoreError."""
+        with self._lock:
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, translate_errors(self.path):
+            if self._conn is None:
+                raise StoreError(str(self.path), f"{self.NAME} is closed")
+            yield self._conn

@@ -36,11 +36,9 @@ import sqlite3
 import threading
 import time
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Literal, NamedTuple, Self, cast
+from typing import Any, Literal, NamedTuple, cast
 
 from platformdirs import user_cache_dir
 
@@ -318,34 +316,22 @@ def _kind_of(page: PageModel) -> PageKind:
     raise TypeError(f"not a parsed page: {type(page).__name__}")
 
 
-class Store:
+class Store(_sqlite.Database):
     """The page cache. Open with :meth:`Store.open`; safe to share between threads."""
+
+    MIGRATIONS = _MIGRATIONS
+    NAME = "the store"
 
     def __init__(
         self, conn: sqlite3.Connection, path: Path, recovered_from: Path | None = None
     ) -> None:
-        self._conn: sqlite3.Connection | None = conn
-        self._lock = threading.RLock()
+        super().__init__(conn, path, recovered_from)
         self._dicts: dict[int, _Dict] = {}  # read once: a dictionary never changes
         self._poorly_served: dict[tuple[str, str], int] = {}
         # Search's second connection and the thread it runs in (see _rank), made on demand.
         self._helper_lock = threading.Lock()
         self._helper: concurrent.futures.ThreadPoolExecutor | None = None
         self._helper_conn: sqlite3.Connection | None = None
-        self.path = path
-        #: Where a damaged file was moved when opened with ``recover=True``, else None.
-        self.recovered_from = recovered_from
-
-    @classmethod
-    def open(cls, path: Path, *, recover: bool = False) -> Store:
-        """Open or create the store at ``path``.
-
-        A damaged file raises StoreError, or with ``recover`` is moved aside to
-        ``<name>.corrupt-<timestamp>`` and a new store is started (see ``recovered_from``).
-        """
-        path = Path(path).expanduser()
-        opened = _sqlite.open_database(path, _MIGRATIONS, recover=recover)
-        return cls(opened.conn, path, opened.recovered_from)
 
     def close(self) -> None:
         """Close the connection; later calls raise StoreError."""
@@ -357,29 +343,7 @@ class Store:
                 with contextlib.suppress(sqlite3.Error):
                     self._helper_conn.close()
                 self._helper_conn = None
-        with self._lock:
-            if self._conn is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conn.close()
-                self._conn = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    @contextlib.contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, _sqlite.translate_errors(self.path):
-            if self._conn is None:
-                raise StoreError(str(self.path), "the store is closed")
-            yield self._conn
+        super().close()
 
     # --- dictionaries -----------------------------------------------------------------
 

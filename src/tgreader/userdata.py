@@ -7,21 +7,15 @@ one connection per UserData, shared between threads under a lock.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sqlite3
-import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from platformdirs import user_data_dir
 
 from tgreader import _sqlite
-from tgreader.errors import StoreError
 
 __all__ = [
     "USERDATA_FILENAME",
@@ -71,52 +65,12 @@ class Bookmark:
     added_at: float
 
 
-class UserData:
+class UserData(_sqlite.Database):
     """Bookmarks and read state. Open with :meth:`UserData.open`; safe to share between
     threads."""
 
-    def __init__(
-        self, conn: sqlite3.Connection, path: Path, recovered_from: Path | None = None
-    ) -> None:
-        self._conn: sqlite3.Connection | None = conn
-        self._lock = threading.RLock()
-        self.path = path
-        #: Where a damaged file was moved when opened with ``recover=True``, else None.
-        self.recovered_from = recovered_from
-
-    @classmethod
-    def open(cls, path: Path, *, recover: bool = False) -> UserData:
-        """Open or create the user data file at ``path`` (StoreError if it is damaged,
-        unless ``recover`` moves it aside and starts afresh)."""
-        path = Path(path).expanduser()
-        opened = _sqlite.open_database(path, _MIGRATIONS, recover=recover)
-        return cls(opened.conn, path, opened.recovered_from)
-
-    def close(self) -> None:
-        """Close the connection; later calls raise StoreError."""
-        with self._lock:
-            if self._conn is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conn.close()
-                self._conn = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-    @contextlib.contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        with self._lock, _sqlite.translate_errors(self.path):
-            if self._conn is None:
-                raise StoreError(str(self.path), "the user data file is closed")
-            yield self._conn
+    MIGRATIONS = _MIGRATIONS
+    NAME = "the user data file"
 
     # --- read state -----------------------------------------------------------------
 
