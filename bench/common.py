@@ -7,6 +7,7 @@ the median, with the interquartile range and the min–max as its spread.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 import statistics
@@ -220,6 +221,18 @@ def python_with(src: Path | None) -> tuple[list[str], dict[str, str]]:
     else:
         env["PYTHONPATH"] = os.pathsep.join([str(SRC), str(REPO)])
     return [sys.executable], env
+
+
+def run_json(src: Path | None, script: str, args: Sequence[str]) -> dict[str, Any] | None:
+    """Run ``script args`` with ``src`` first on the path and return the JSON object on its
+    last line of output (None, with its stderr shown, when it fails)."""
+    command, env = python_with(src)
+    out = subprocess.run([*command, script, *args], capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        print(out.stderr, file=sys.stderr)
+        return None
+    data: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return data
 
 
 def yes_no(met: bool | None) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import unicodedata
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from urllib.parse import urlsplit
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Result, Stats, python_with, timed
+from bench.common import Result, Stats, run_json, timed
 from bench.pages import Page, padded_pages, sample_pages
 
 TARGET_S = 0.003
@@ -264,14 +263,8 @@ def _tick(value: bool) -> str:
 
 
 def _baseline(src: Path, quick: bool) -> dict[str, Any] | None:
-    command, env = python_with(src)
-    args = [*command, __file__, "--json", "--tgreader-only"] + (["--quick"] if quick else [])
-    out = subprocess.run(args, capture_output=True, text=True, env=env)
-    if out.returncode != 0:
-        print(out.stderr, file=sys.stderr)
-        return None
-    data: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return data
+    args = ["--json", "--tgreader-only"] + (["--quick"] if quick else [])
+    return run_json(src, __file__, args)
 
 
 def main() -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import corpus
-from bench.common import BASELINE_REV, Result, Stats, python_with, timed
+from bench.common import BASELINE_REV, Result, Stats, run_json, timed
 
 QUERIES = ("hoi nghi", "dang", "chuyen doi so", '"cong tac tuyen giao"', "Đảng bộ tỉnh")
 LIMITS = (50, 20)  # the UI's, the CLI's default
@@ -117,15 +116,9 @@ def run(
 
 
 def _baseline(src: Path, repeat: int) -> dict[str, Any] | None:
-    command, env = python_with(src)
-    args = [*command, __file__, "--json", "--sizes", "10000", "--repeat", str(repeat),
+    args = ["--json", "--sizes", "10000", "--repeat", str(repeat),
             "--tag", f"baseline-{BASELINE_REV}"]  # fmt: skip
-    out = subprocess.run(args, capture_output=True, text=True, env=env)
-    if out.returncode != 0:
-        print(out.stderr, file=sys.stderr)
-        return None
-    data: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return data
+    return run_json(src, __file__, args)
 
 
 def main() -> int:

@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import json
 import sqlite3
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -22,7 +21,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import corpus
-from bench.common import BASELINE_REV, Result, python_with
+from bench.common import BASELINE_REV, Result, run_json
 
 TARGET = 0.35
 
@@ -155,14 +154,8 @@ def run(
 
 
 def _baseline(src: Path) -> dict[str, Any] | None:
-    command, env = python_with(src)
-    args = [*command, __file__, "--json", "--sizes", "10000", "--tag", f"baseline-{BASELINE_REV}"]
-    out = subprocess.run(args, capture_output=True, text=True, env=env)
-    if out.returncode != 0:
-        print(out.stderr, file=sys.stderr)
-        return None
-    data: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return data
+    args = ["--json", "--sizes", "10000", "--tag", f"baseline-{BASELINE_REV}"]
+    return run_json(src, __file__, args)
 
 
 def main() -> int:

@@ -27,7 +27,7 @@ from tgreader.urls import Site
 from rel_support.faults import FAULTS, RETRIES, TIMEOUT
 from rel_support.faultserver import Behaviour, FaultServer, respond
 from rel_support.runner import store_rows
-from rel_support.screen import screen_text, settle, svg_text
+from tui_support import screen_text, settle, svg_text
 
 SIZE = (120, 40)
 SECTION = "https://tuyengiao.vn/nhip-cau-tuyen-giao"

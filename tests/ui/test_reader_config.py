@@ -24,7 +24,8 @@ from tgreader.ui.screen import MainScreen
 from tgreader.ui.widgets import ArticleView, SectionList
 from tgreader.urls import Site
 
-from ui_support import AppFactory, screen_text, settle
+from tui_support import screen_text, settle
+from ui_support import AppFactory
 
 GOOD = """\
 site = "http://127.0.0.1:8123"

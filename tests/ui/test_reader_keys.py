@@ -14,7 +14,8 @@ from tgreader.ui.dialogs import HelpScreen, SearchScreen
 from tgreader.ui.screen import MainScreen
 from tgreader.ui.widgets import ArticleList, RelatedLink, SectionList
 
-from ui_support import AppFactory, Notes, screen_text, settle
+from tui_support import screen_text, settle
+from ui_support import AppFactory, Notes
 
 BASE = "https://tuyengiao.vn"
 HOI_NGHI = f"{BASE}/kinh-te/hoi-nghi-tong-ket-cong-tac-tuyen-giao-nam-2023-1001"

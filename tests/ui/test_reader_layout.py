@@ -5,7 +5,8 @@ from __future__ import annotations
 from tgreader.service import Service
 from tgreader.ui.screen import MainScreen
 
-from ui_support import AppFactory, Notes, screen_text, settle
+from tui_support import screen_text, settle
+from ui_support import AppFactory, Notes
 
 BASE = "https://tuyengiao.vn"
 HOI_NGHI = f"{BASE}/kinh-te/hoi-nghi-tong-ket-cong-tac-tuyen-giao-nam-2023-1001"

@@ -15,7 +15,8 @@ from tgreader.service import Service, Settings
 from tgreader.ui.app import make_app
 from tgreader.ui.screen import MainScreen
 
-from ui_support import FETCHED_AT, PAGES, Notes, parse_page, screen_text, settle
+from tui_support import screen_text, settle
+from ui_support import FETCHED_AT, PAGES, Notes, parse_page
 
 BASE = "https://tuyengiao.vn"
 HOI_NGHI = f"{BASE}/kinh-te/hoi-nghi-tong-ket-cong-tac-tuyen-giao-nam-2023-1001"

@@ -8,7 +8,8 @@ from tgreader.service import Service, Settings
 from tgreader.ui.app import make_app
 from tgreader.urls import Site
 
-from ui_support import Notes, settle
+from tui_support import settle
+from ui_support import Notes
 
 
 async def test_a_damaged_store_is_moved_aside_and_said(tmp_path: Path) -> None:

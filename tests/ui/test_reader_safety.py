@@ -11,7 +11,8 @@ from tgreader.model import Article, Paragraph
 from tgreader.service import Service
 from tgreader.ui.screen import MainScreen
 
-from ui_support import AppFactory, screen_text, settle
+from tui_support import screen_text, settle
+from ui_support import AppFactory
 
 SPECIAL = "https://tuyengiao.vn/thoi-su-chinh-tri/bai-viet-co-ky-tu-dac-biet-trong-noi-dung-2001"
 

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 
 from tgreader.ui.app import ReaderApp
 
-from ui_support import settle
+from tui_support import settle
 
 SnapApp = Callable[..., ReaderApp]
 

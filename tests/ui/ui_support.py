@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from textual.app import App
-from textual.pilot import Pilot
 
 from tgreader.model import Article, Home, Listing
 from tgreader.parse import parse_article, parse_home, parse_listing
@@ -56,35 +53,6 @@ def fill_store(path: Path, *, root: Path = PAGES, fetched_at: float = FETCHED_AT
             store.put(url, model, text, fetched_at=fetched_at)
             urls.append(url)
     return urls
-
-
-_TEXT = re.compile(
-    r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
-    r'clip-path="url\(#[\w-]+-line-(\d+)\)">([^<]*)</text>'
-)
-_CELL = 12.2  # width of one cell in Textual's SVG export
-
-
-def screen_text(app: App[object]) -> str:
-    """What the terminal shows, as lines of text (from the SVG screenshot)."""
-    lines: dict[int, list[str]] = {}
-    for x, line, chunk in _TEXT.findall(app.export_screenshot()):
-        row = lines.setdefault(int(line), [])
-        column = round(float(x) / _CELL)
-        text = html.unescape(chunk).replace("\xa0", " ")
-        if len(row) < column:
-            row.extend(" " * (column - len(row)))
-        row[column : column + len(text)] = list(text)
-    return "\n".join("".join(lines[n]).rstrip() for n in sorted(lines))
-
-
-async def settle(pilot: Pilot[object], rounds: int = 3) -> None:
-    """Let workers finish and their messages be handled (a worker's handler may start
-    another worker, hence a few rounds)."""
-    for _ in range(rounds):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 class Notes:

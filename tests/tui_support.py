@@ -1,4 +1,5 @@
-"""The reader's screen as text, for Pilot tests (Textual is imported only here)."""
+"""The reader's screen as text, and waiting for it to settle, for the Pilot tests of both
+tests/ui and tests/reliability (Textual is imported only here)."""
 
 from __future__ import annotations
 
