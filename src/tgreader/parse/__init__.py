@@ -32,7 +32,7 @@ _GEN_B = "h1.story-headline, .story-body, .story-teaser, .story-headline"
 
 
 def _document(html: str, url: str) -> LexborHTMLParser:
-    if not html or not html.strip():
+    if not html or html.isspace():
         raise ParseError(url, "empty page")
     if "\x00" in html[:4096]:
         raise ParseError(url, "not an HTML page (binary data)")
@@ -48,10 +48,11 @@ def detect_generation(doc: LexborHTMLParser, html: str, url: str) -> Generation:
         return "C"
     if "self.__next_f" in html or "__NEXT_DATA__" in html or "/_next/static/" in html:
         return "C"
-    if doc.css_first(_GEN_A) is not None:
-        return "A"
+    # MARKUP.md's order: C, then B, then A.
     if doc.css_first(_GEN_B) is not None:
         return "B"
+    if doc.css_first(_GEN_A) is not None:
+        return "A"
     if doc.css_first("div.flex-fill") is not None and "cdn.tuyengiao.vn" in html:
         return "B"
     return "generic"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tgreader.model import Link
@@ -13,21 +15,57 @@ from tgreader.urls import Site, is_article_url
 __all__ = ["article_links", "find_related"]
 
 _HEADING_PUNCTUATION = " :.-–—»›>"
+# The letters the headings' keys start and end with: an element whose text plainly starts
+# or ends with another letter or a digit is none of them, whatever cleaning and folding do.
+_FIRSTS = frozenset(h[0] for h in RELATED_HEADINGS)
+_LASTS = frozenset(h[-1] for h in RELATED_HEADINGS)
+# A heading's own text, trimmed, is never longer than this (the keys are 8 to 19 letters).
+_MAX_HEADING_CHARS = 80
 _MIN_WORDS = min(len(h.split()) for h in RELATED_HEADINGS)
 _MAX_WORDS = max(len(h.split()) for h in RELATED_HEADINGS)
 
 
-def find_related(doc: LexborHTMLParser, page_url: str, site: Site) -> list[Link]:
-    """The related-article links, in page order, deduplicated; [] when there is no such block."""
+def find_related(
+    doc: LexborHTMLParser, page_url: str, site: Site, start: LexborNode | None = None
+) -> list[Link]:
+    """The related-article links, in page order, deduplicated; [] when there is no such block.
+
+    With ``start`` (the article's body or title), the search begins there and runs on
+    through what follows it in the page, where the block nearly always is; only when nothing
+    is found there is the whole page searched, in order.
+    """
     body = doc.body
     if body is None:
         return []
-    for node in body.traverse():
-        # Every element of the page is looked at: the cheap tests come first.
+    if start is not None:
+        links = _first_block(_from(start), page_url, site)
+        if links:
+            return links
+    return _first_block(body.traverse(), page_url, site)
+
+
+def _from(start: LexborNode) -> Iterator[LexborNode]:
+    """``start``'s subtree, then everything after it in document order."""
+    yield from start.traverse()
+    level: LexborNode | None = start
+    while level is not None and level.tag not in ("body", "html"):
+        sibling = level.next
+        while sibling is not None:
+            yield from sibling.traverse()
+            sibling = sibling.next
+        level = level.parent
+
+
+def _first_block(nodes: Iterable[LexborNode], page_url: str, site: Site) -> list[Link]:
+    """The links of the first related-links heading among ``nodes`` that has any."""
+    for node in nodes:
+        # Every element is looked at: the cheap tests come first.
         raw = node.text(deep=False, separator=" ")  # as own_text, before cleaning
         if not raw or raw.isspace():
             continue
         if not node.is_element_node or node.tag in ("script", "style", "option"):
+            continue
+        if not _may_be_heading(raw):
             continue
         own = clean(raw)
         # A heading is a few words: skip text whose folded key cannot have that many.
@@ -36,11 +74,27 @@ def find_related(doc: LexborHTMLParser, page_url: str, site: Site) -> list[Link]
             continue
         if fold_key(own).strip(_HEADING_PUNCTUATION) not in RELATED_HEADINGS:
             continue
-        heading = _heading_block(node)
-        links = _links_after(heading, page_url, site)
+        links = _links_after(_heading_block(node), page_url, site)
         if links:
             return links
     return []
+
+
+def _may_be_heading(raw: str) -> bool:
+    """False when ``raw`` (an element's own text) cannot fold to a related-links heading:
+    it is too long to be a heading, or it starts or ends with the wrong letter.
+
+    Only plain ASCII letters and digits at either end are judged: folding keeps them (but
+    for case), while anything else there (a mark, a control, an accented letter, stray
+    punctuation) is left to the full test.
+    """
+    text = raw.strip().strip(_HEADING_PUNCTUATION)
+    if not text or len(text) > _MAX_HEADING_CHARS:
+        return False
+    for char, allowed in ((text[0], _FIRSTS), (text[-1], _LASTS)):
+        if char.isascii() and char.isalnum() and char.lower() not in allowed:
+            return False
+    return True
 
 
 def _heading_block(node: LexborNode) -> LexborNode:

@@ -123,10 +123,10 @@ def parse_article_doc(
     published = _published(doc, root, profile, title_node, blog)
     sapo = _sapo(doc, root, profile, generation, blog)
     section = _section(doc, root, profile, url)
-    related = find_related(doc, url, site)
-
     body = first(root, profile.bodies) or first(doc, profile.bodies) if profile.bodies else None
     strict = body is not None
+    # The links follow the article: look from its body (or, without one yet, its title) on.
+    related = find_related(doc, url, site, start=body if body is not None else title_node)
     if body is None:
         body = _densest(doc)
     blocks = extract_blocks(body, url, site) if body is not None else []
