@@ -24,13 +24,33 @@ from tgreader.userdata import USERDATA_FILENAME, UserData, default_data_dir
 
 if TYPE_CHECKING:
     # The HTTP client (httpx) and the parser load on first use, not at startup: a reader
-    # opening on its store needs neither before its first screen.
+    # opening on its store needs neither before its first screen (see _parse_home).
     from tgreader.fetch import Fetcher
 
 __all__ = ["Answer", "Service", "Settings"]
 
 P = TypeVar("P", Article, Listing, Home)
 Kind = Literal["home", "listing", "article"]
+
+
+# The parser (and selectolax under it) is imported when a page is first parsed, not when a
+# stored page is read: these stand in for it until then.
+def _parse_home(html: str, url: str, site: Site) -> Home:
+    from tgreader.parse import parse_home
+
+    return parse_home(html, url, site)
+
+
+def _parse_listing(html: str, url: str, site: Site) -> Listing:
+    from tgreader.parse import parse_listing
+
+    return parse_listing(html, url, site)
+
+
+def _parse_article(html: str, url: str, site: Site) -> Article:
+    from tgreader.parse import parse_article
+
+    return parse_article(html, url, site)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +163,7 @@ class Service:
 
     async def home(self, *, refresh: bool = False) -> Answer[Home]:
         """The home page."""
-        from tgreader.parse import parse_home
-
-        return await self._load(f"{CANONICAL_ORIGIN}/", "home", parse_home, refresh)
+        return await self._load(f"{CANONICAL_ORIGIN}/", "home", _parse_home, refresh)
 
     async def sections(self) -> tuple[list[Section], Answer[Home] | None, TgError | None]:
         """The menu's sections from the home page, else the built-in list (and why)."""
@@ -165,16 +183,13 @@ class Service:
         self, section: str, page: int | None = None, *, refresh: bool = False
     ) -> Answer[Listing]:
         """One page of a section listing."""
-        from tgreader.parse import parse_listing
-
-        return await self._load(self.listing_url(section, page), "listing", parse_listing, refresh)
+        url = self.listing_url(section, page)
+        return await self._load(url, "listing", _parse_listing, refresh)
 
     async def article(self, url: str, *, refresh: bool = False) -> Answer[Article]:
         """An article: from the store once stored, unless ``refresh``."""
         canonical = self.site.canonical(url) or url
-        from tgreader.parse import parse_article
-
-        return await self._load(canonical, "article", parse_article, refresh)
+        return await self._load(canonical, "article", _parse_article, refresh)
 
     def stored(self, url: str, kind: type[P]) -> Answer[P] | None:
         """What the store holds for ``url`` if it is a ``kind``, without any network."""

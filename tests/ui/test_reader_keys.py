@@ -422,3 +422,28 @@ async def test_mouse_clicks_open_sections_articles_and_links(reader: AppFactory)
         await pilot.click(RelatedLink, offset=(4, 0))
         await settle(pilot)
         assert screen.article.url == KINH_TE_SO
+
+
+async def test_each_article_shows_exactly_its_own_related_links(reader: AppFactory) -> None:
+    # The article pane keeps its widgets and updates them: going from an article with more
+    # related links to one with fewer (or none) and back must leave no stale link behind.
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_first_article(pilot)
+        counts: set[int] = set()
+        for _ in range(len(screen.articles.rows)):
+            await settle(pilot)
+            article = screen.article
+            assert article is not None
+            links = [w for w in screen.view.query(RelatedLink) if w.is_mounted]
+            assert [w.index for w in links] == list(range(len(article.related)))
+            assert not any(w.has_class("-cursor") for w in links)
+            counts.add(len(links))
+            await pilot.press("G", "j")  # the end of the text: the links on the screen
+            await settle(pilot)
+            shown = screen_text(app)
+            for link in article.related:
+                assert link.title[:25] in shown
+            await pilot.press("n")  # with the cursor left on a link
+        assert len(counts) > 1  # the walk met articles with different numbers of links

@@ -17,7 +17,7 @@ from textual.message import Message
 from tgreader.model import Article, Home, Listing
 from tgreader.render import article_markdown, export_name
 from tgreader.sections import builtin_sections
-from tgreader.service import Answer, Service
+from tgreader.service import Service
 from tgreader.ui.messages import (
     ArticleLoaded,
     BookmarksLoaded,
@@ -40,15 +40,20 @@ __all__ = [
     "open_in_browser",
     "run_search",
     "set_read",
+    "stored_article",
+    "stored_listing",
+    "stored_sections",
     "toggle_bookmark",
     "toggle_read",
 ]
 
 Post = Callable[[Message], object]
 
-# _FIRST_PAINT: the stored copy is what the reader waits for, and reading it takes about a
-# millisecond, so it is read right here in the worker. Sent to a thread, its answer would
-# come back only when the (busy) event loop gets round to it: tens of milliseconds later.
+# The stored copy is what the reader waits for, and reading it takes about a millisecond: the
+# screen reads it itself, at once, through the stored_* functions below, so it is on the
+# screen in the same frame as the key that asked for it. The workers then only ask the
+# site (or the store again, when offline or fresh) for the final answer.
+
 
 SEARCH_LIMIT = 50
 
@@ -65,20 +70,63 @@ async def _guard(
         post(LoadFailed(kind, request, target, error))
 
 
+def _stored(read: Callable[[], Message | None]) -> Message | None:
+    # A store that cannot be read shows nothing here: the worker started next meets the
+    # same failure and reports it as a LoadFailed message.
+    try:
+        return read()
+    except Exception:
+        return None
+
+
+def stored_sections(service: Service, request: int) -> SectionsLoaded | None:
+    """The menu from the stored home page, if there is one (not final)."""
+
+    def read() -> SectionsLoaded | None:
+        stored = service.stored(service.site.home_url, Home)
+        if stored is None or not stored.page.sections:
+            return None
+        return SectionsLoaded(request, list(stored.page.sections), stored, None, False)
+
+    found = _stored(read)
+    return found if isinstance(found, SectionsLoaded) else None
+
+
+def stored_listing(service: Service, request: int, url: str, *, more: bool) -> ListingLoaded | None:
+    """The stored copy of a listing page and which of its articles were read (not final)."""
+
+    def read() -> ListingLoaded | None:
+        stored = service.stored(url, Listing)
+        if stored is None:
+            return None
+        read_urls = service.userdata.read_urls(a.url for a in stored.page.articles)
+        return ListingLoaded(request, stored, read_urls, False, more)
+
+    found = _stored(read)
+    return found if isinstance(found, ListingLoaded) else None
+
+
+def stored_article(service: Service, request: int, url: str) -> ArticleLoaded | None:
+    """The stored copy of an article (not final)."""
+
+    def read() -> ArticleLoaded | None:
+        stored = service.stored(url, Article)
+        return ArticleLoaded(request, stored, False) if stored is not None else None
+
+    found = _stored(read)
+    return found if isinstance(found, ArticleLoaded) else None
+
+
 async def load_sections(service: Service, post: Post, request: int, refresh: bool) -> None:
-    """The menu: the stored home page at once, then the service's answer."""
+    """The menu: the service's answer (the site's home page, else the built-in list)."""
 
     async def job() -> None:
-        if not refresh:
-            stored = service.stored(service.site.home_url, Home)  # see _FIRST_PAINT
-            if stored is not None and stored.page.sections:
-                post(SectionsLoaded(request, list(stored.page.sections), stored, None, False))
-            await service.warm()  # the HTTP client, made off the event loop
         if refresh:
             answer = await service.home(refresh=True)
             sections = list(answer.page.sections) or builtin_sections()
             post(SectionsLoaded(request, sections, answer, answer.error, True))
         else:
+            await service.warm()  # the HTTP client, made off the event loop
             found, home, error = await service.sections()
             post(SectionsLoaded(request, found, home, error, True))
 
@@ -88,19 +136,9 @@ async def load_sections(service: Service, post: Post, request: int, refresh: boo
 async def load_listing(
     service: Service, post: Post, request: int, url: str, *, refresh: bool, more: bool
 ) -> None:
-    """A listing page: the stored copy at once, then the service's answer."""
-
-    def stored_with_read() -> tuple[Answer[Listing] | None, set[str]]:
-        stored = service.stored(url, Listing)
-        if stored is None:
-            return None, set()
-        return stored, service.userdata.read_urls(a.url for a in stored.page.articles)
+    """A listing page: the service's answer, with which of its articles were read."""
 
     async def job() -> None:
-        if not refresh:
-            stored, read = stored_with_read()  # see _FIRST_PAINT
-            if stored is not None:
-                post(ListingLoaded(request, stored, read, False, more))
         answer = await service.listing(url, refresh=refresh)
         read = await asyncio.to_thread(
             service.userdata.read_urls, [a.url for a in answer.page.articles]
@@ -113,15 +151,10 @@ async def load_listing(
 async def load_article(
     service: Service, post: Post, request: int, url: str, *, refresh: bool
 ) -> None:
-    """An article: the stored copy at once, then the service's answer (network if needed)."""
+    """An article: the service's answer (from the store once stored, unless ``refresh``)."""
 
     async def job() -> None:
-        if not refresh:
-            stored = service.stored(url, Article)  # see _FIRST_PAINT
-            if stored is not None:
-                post(ArticleLoaded(request, stored, False))
-        answer = await service.article(url, refresh=refresh)
-        post(ArticleLoaded(request, answer, True))
+        post(ArticleLoaded(request, await service.article(url, refresh=refresh), True))
 
     await _guard(post, "article", request, url, job())
 

@@ -294,6 +294,9 @@ class MainScreen(Screen[None]):
 
     def _load_sections(self, refresh: bool) -> None:
         request = self._start("sections", self.tr("loading.sections"))
+        stored = None if refresh else loaders.stored_sections(self.ctx.service, request)
+        if stored is not None:
+            self._sections_loaded(stored)
         self._run(
             loaders.load_sections(self.ctx.service, self.post_message, request, refresh),
             "sections",
@@ -334,6 +337,9 @@ class MainScreen(Screen[None]):
         self.articles.border_title = page_text(section.name)
         self.articles.show([], set(), keep=False)
         request = self._start("list", section.name)
+        stored = loaders.stored_listing(self.ctx.service, request, section.url, more=False)
+        if stored is not None:
+            self._listing_loaded(stored)
         self._run(
             loaders.load_listing(
                 self.ctx.service,
@@ -377,6 +383,9 @@ class MainScreen(Screen[None]):
             return
         page = max(self._pages, default=1) + 1
         request = self._start("more", self.tr("loading.more", page=page))
+        stored = loaders.stored_listing(self.ctx.service, request, self._next_url, more=True)
+        if stored is not None:
+            self._listing_loaded(stored)
         self._run(
             loaders.load_listing(
                 self.ctx.service,
@@ -417,6 +426,9 @@ class MainScreen(Screen[None]):
         self._nav = nav
         self._refreshing = refresh  # a refresh does not mark the article read again
         request = self._start("article", self.tr("loading.article"))
+        stored = None if refresh else loaders.stored_article(self.ctx.service, request, url)
+        if stored is not None:
+            self._article_loaded(stored)
         self._run(
             loaders.load_article(
                 self.ctx.service, self.post_message, request, url, refresh=refresh
@@ -427,7 +439,7 @@ class MainScreen(Screen[None]):
             self._focus_pane(self.view)
 
     @on(ArticleLoaded)
-    async def _article_loaded(self, message: ArticleLoaded) -> None:
+    def _article_loaded(self, message: ArticleLoaded) -> None:
         if not self._current("article", message.request):
             return
         if message.final:
@@ -443,9 +455,7 @@ class MainScreen(Screen[None]):
                 self._nav = "none"
                 place = self._pending
             self.article = article
-            await self.view.show(
-                article, self.tr("related"), scroll_y=place.scroll_y, link=place.link
-            )
+            self.view.show(article, self.tr("related"), scroll_y=place.scroll_y, link=place.link)
         if self._marked_request != message.request and not self._refreshing:
             self._marked_request = message.request
             # A redirect gives the article another URL than the list's: mark both.

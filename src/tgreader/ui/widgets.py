@@ -37,7 +37,6 @@ __all__ = [
     "Row",
     "SectionList",
     "StatusLine",
-    "article_widgets",
     "page_text",
     "row_prompt",
 ]
@@ -207,13 +206,22 @@ class RelatedLink(Static):
     """One numbered "Các tin khác" link; clicking it follows it."""
 
     def __init__(self, index: int, title: str) -> None:
+        super().__init__(self._grid(index, title), markup=False, classes="related")
+        self.index = index
+
+    @staticmethod
+    def _grid(index: int, title: str) -> Table:
         # A grid, so a long title wraps under itself and not under its number.
         grid = Table.grid(padding=(0, 1))
         grid.add_column(justify="right", no_wrap=True)
         grid.add_column(ratio=1)
         grid.add_row(Text(f"{index + 1}."), page_text(title))
-        super().__init__(grid, markup=False, classes="related")
+        return grid
+
+    def set_link(self, index: int, title: str) -> None:
+        """Show another link in this place."""
         self.index = index
+        self.update(self._grid(index, title))
 
     def on_click(self, event: Click) -> None:
         """Follow this link."""
@@ -281,19 +289,6 @@ def article_body(article: Article, colors: ArticleColors) -> Group:
     return Group(*parts)
 
 
-def article_widgets(
-    article: Article, related_heading: str, colors: ArticleColors | None = None
-) -> list[Widget]:
-    """The article as widgets: its text in one, then the numbered related links, the URL."""
-    colors = colors or ArticleColors()
-    parts: list[Widget] = [Static(article_body(article, colors), markup=False, classes="body")]
-    if article.related:
-        parts.append(Static(Text(related_heading), markup=False, classes="related-heading"))
-        parts.extend(RelatedLink(i, link.title) for i, link in enumerate(article.related))
-    parts.append(Static(page_text(article.url), markup=False, classes="source"))
-    return parts
-
-
 class ArticleView(VerticalScroll, can_focus=True):
     """The open article. ↓ past the end walks a cursor through the related links."""
 
@@ -319,16 +314,24 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def __init__(self, placeholder: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="pane")
-        self._placeholder = placeholder
+        # The pane's widgets live as long as the pane: showing an article updates them (and
+        # mounts or removes only the related links it has more or fewer of), which is
+        # several times cheaper than mounting a new set and styling it.
+        self._placeholder = Static(Text(placeholder), markup=False, classes="placeholder")
+        self._body = Static("", markup=False, classes="body")
+        self._related_heading = Static("", markup=False, classes="related-heading")
+        self._source = Static("", markup=False, classes="source")
+        for part in self._body, self._related_heading, self._source:
+            part.display = False
         self._links: list[RelatedLink] = []
         self.link: int | None = None
         self._restore: float | None = None
 
     def compose(self) -> Iterable[Widget]:
-        """At first, a hint of what to do."""
-        yield Static(Text(self._placeholder), markup=False, classes="placeholder")
+        """At first, a hint of what to do; the article's parts, hidden."""
+        yield from (self._placeholder, self._body, self._related_heading, self._source)
 
-    async def show(
+    def show(
         self,
         article: Article,
         related_heading: str,
@@ -338,11 +341,25 @@ class ArticleView(VerticalScroll, can_focus=True):
     ) -> None:
         """Show ``article``, then scroll to ``scroll_y`` with ``link`` selected."""
         colors = ArticleColors.of(self.app.get_css_variables())
-        parts = article_widgets(article, related_heading, colors)
+        related = article.related
         with self.app.batch_update():
-            await self.remove_children()
-            await self.mount_all(parts)
-        self._links = [p for p in parts if isinstance(p, RelatedLink)]
+            self._placeholder.display = False
+            self._body.update(article_body(article, colors))
+            self._related_heading.update(Text(related_heading))
+            self._source.update(page_text(article.url))
+            self._body.display = self._source.display = True
+            self._related_heading.display = bool(related)
+            for index, (widget, target) in enumerate(zip(self._links, related, strict=False)):
+                widget.set_link(index, target.title)
+                widget.remove_class("-cursor")
+            for widget in self._links[len(related) :]:
+                widget.remove()
+            added = [
+                RelatedLink(i, related[i].title) for i in range(len(self._links), len(related))
+            ]
+            if added:
+                self.mount_all(added, before=self._source)
+            self._links = [*self._links[: len(related)], *added]
         self.link = None
         if link is not None and link < len(self._links):
             self.link = link
