@@ -8,14 +8,12 @@ event loop stays free to paint. Nothing here touches a widget.
 from __future__ import annotations
 
 import asyncio
-import webbrowser
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.message import Message
 
 from tgreader.model import Article, Home, Listing
-from tgreader.render import article_markdown, export_name
 from tgreader.sections import builtin_sections
 from tgreader.service import Service
 from tgreader.ui.messages import (
@@ -228,6 +226,8 @@ async def toggle_bookmark(service: Service, post: Post, url: str, title: str) ->
 async def open_in_browser(post: Post, url: str) -> None:
     """Open ``url`` with the system's browser (it may block: a thread does it)."""
 
+    import webbrowser  # here, not at startup: the reader seldom needs it
+
     async def job() -> None:
         if not await asyncio.to_thread(webbrowser.open, url):
             raise OSError("no browser available")
@@ -237,6 +237,8 @@ async def open_in_browser(post: Post, url: str) -> None:
 
 async def export_article(post: Post, article: Article, folder: Path) -> None:
     """Write ``article`` as Markdown into ``folder``, named after its title."""
+
+    from tgreader.render import article_markdown, export_name  # here, not at startup
 
     def write() -> Path:
         base = folder.expanduser().resolve()

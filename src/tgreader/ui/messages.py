@@ -1,12 +1,12 @@
 """Messages the loaders post to the main screen: the results of I/O, and failures.
 
 Every load carries the ``request`` number it was started with, so the screen can drop an
-answer that arrives after the reader has moved on.
+answer that arrives after the reader has moved on. (Plain classes, not dataclasses: making
+nine dataclasses took a few milliseconds of every launch.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -44,85 +44,103 @@ LoadKind = Literal[
 ]
 
 
-@dataclass
 class SectionsLoaded(Message):
     """The menu: from the store first (``final`` False), then from the service."""
 
-    request: int
-    sections: list[Section]
-    answer: Answer[Home] | None
-    error: TgError | None
-    final: bool
+    def __init__(
+        self,
+        request: int,
+        sections: list[Section],
+        answer: Answer[Home] | None,
+        error: TgError | None,
+        final: bool,
+    ) -> None:
+        super().__init__()
+        self.request = request
+        self.sections = sections
+        self.answer = answer
+        self.error = error
+        self.final = final
 
 
-@dataclass
 class ListingLoaded(Message):
     """One page of a section listing, with which of its articles were read."""
 
-    request: int
-    answer: Answer[Listing]
-    read: set[str]
-    final: bool
-    more: bool  # a later page, to append
+    def __init__(
+        self, request: int, answer: Answer[Listing], read: set[str], final: bool, more: bool
+    ) -> None:
+        super().__init__()
+        self.request = request
+        self.answer = answer
+        self.read = read
+        self.final = final
+        self.more = more  # a later page, to append
 
 
-@dataclass
 class ArticleLoaded(Message):
     """An article, from the store first (``final`` False), then from the service."""
 
-    request: int
-    answer: Answer[Article]
-    final: bool
+    def __init__(self, request: int, answer: Answer[Article], final: bool) -> None:
+        super().__init__()
+        self.request = request
+        self.answer = answer
+        self.final = final
 
 
-@dataclass
 class SearchDone(Message):
     """Search results and which of them were read."""
 
-    request: int
-    query: str
-    hits: list[SearchHit]
-    read: set[str]
+    def __init__(self, request: int, query: str, hits: list[SearchHit], read: set[str]) -> None:
+        super().__init__()
+        self.request = request
+        self.query = query
+        self.hits = hits
+        self.read = read
 
 
-@dataclass
 class BookmarksLoaded(Message):
     """The reader's bookmarks, newest first."""
 
-    request: int
-    bookmarks: list[Bookmark]
-    read: set[str]
+    def __init__(self, request: int, bookmarks: list[Bookmark], read: set[str]) -> None:
+        super().__init__()
+        self.request = request
+        self.bookmarks = bookmarks
+        self.read = read
 
 
-@dataclass
 class ReadToggled(Message):
     """``url`` is now read (or unread); ``quiet`` when it happened by opening the article."""
 
-    url: str
-    read: bool
-    quiet: bool
+    def __init__(self, url: str, read: bool, quiet: bool) -> None:
+        super().__init__()
+        self.url = url
+        self.read = read
+        self.quiet = quiet
 
 
-@dataclass
 class BookmarkToggled(Message):
     """``url`` is now bookmarked (or not)."""
 
-    url: str
-    bookmarked: bool
+    def __init__(self, url: str, bookmarked: bool) -> None:
+        super().__init__()
+        self.url = url
+        self.bookmarked = bookmarked
 
 
-@dataclass
 class Exported(Message):
     """The article was written as Markdown to ``path``."""
 
-    path: Path
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
 
 
-@dataclass
 class LoadFailed(Message):
     """A load or an action failed; ``error`` is what to tell the reader."""
 
-    kind: LoadKind
-    request: int
-    target: str
-    error: BaseException
+    def __init__(self, kind: LoadKind, request: int, target: str, error: BaseException) -> None:
+        super().__init__()
+        self.kind = kind
+        self.request = request
+        self.target = target
+        self.error = error

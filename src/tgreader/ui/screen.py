@@ -30,7 +30,6 @@ from tgreader.search import SearchHit
 from tgreader.service import Answer, Service
 from tgreader.text import strip_controls
 from tgreader.ui import loaders
-from tgreader.ui.dialogs import HelpScreen, SearchScreen
 from tgreader.ui.history import History, Place
 from tgreader.ui.i18n import Translator
 from tgreader.ui.keys import bind
@@ -143,6 +142,11 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Three panes over a status line."""
+        # The breakpoint classes Textual sets at the first resize, set before the screen is
+        # first styled: already right then, they cost no second styling of every widget.
+        narrow = self.app.size.width < NARROW_BELOW
+        self.set_class(narrow, "-narrow", update=False)
+        self.set_class(not narrow, "-wide", update=False)
         with Horizontal(id="panes"):
             yield SectionList(id="sections", classes="pane")
             yield ArticleList(id="articles", classes="pane")
@@ -543,6 +547,8 @@ class MainScreen(Screen[None]):
                     "list",
                 )
 
+        from tgreader.ui.dialogs import SearchScreen  # at first use, not at startup
+
         self.app.push_screen(SearchScreen(self.tr, self._query), done)
 
     @on(SearchDone)
@@ -684,6 +690,8 @@ class MainScreen(Screen[None]):
 
     def action_help(self) -> None:
         """?: every key and what it does."""
+        from tgreader.ui.dialogs import HelpScreen  # at first use, not at startup
+
         self.app.push_screen(HelpScreen(self.tr, self.ctx.keymap))
 
     # --- failures ---------------------------------------------------------------------------
