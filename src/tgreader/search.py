@@ -13,7 +13,7 @@ import bisect
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -203,20 +203,47 @@ def _folded_with_map(text: str) -> tuple[str, list[int] | None]:
 
 
 @functools.lru_cache(maxsize=64)
-def _phrase_pattern(phrases: tuple[Phrase, ...]) -> re.Pattern[str]:
+def _phrase_pattern(phrases: tuple[Phrase, ...]) -> tuple[re.Pattern[str], frozenset[str]]:
+    """The pattern finding any of ``phrases`` as whole words, and the phrases' first words
+    (every match starts with one of them)."""
     # Longer phrases first, so "hoi nghi" wins over "hoi" where both match.
     ordered = sorted(range(len(phrases)), key=lambda i: -len(phrases[i]))
     alternatives = [
         f"(?P<p{i}>" + r"[\W_]+".join(re.escape(t) for t in phrases[i]) + ")" for i in ordered
     ]
-    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
+    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
+    return pattern, frozenset(phrase[0] for phrase in phrases if phrase)
 
 
-def _matches(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
+def _finditer(
+    pattern: re.Pattern[str], starts: frozenset[str], folded: str
+) -> Iterator[re.Match[str]]:
+    """What ``pattern.finditer(folded)`` yields, trying the pattern only where one of the
+    ``starts`` begins: str.find jumps there in C, where the regex engine would try (and
+    fail at) every position of a long body in turn, several times slower."""
+    positions: set[int] = set()
+    for word in starts:
+        at = folded.find(word)
+        while at != -1:
+            positions.add(at)
+            at = folded.find(word, at + 1)
+    end = 0
+    for at in sorted(positions):
+        if at < end:
+            continue  # inside the previous match: finditer does not overlap matches
+        match = pattern.match(folded, at)  # the lookbehind still sees folded[at - 1]
+        if match is not None:
+            yield match
+            end = match.end()
+
+
+def _matches(
+    text: str, pattern: re.Pattern[str], starts: frozenset[str]
+) -> list[tuple[int, int, str]]:
     """(start, end, phrase group) of each match, as offsets into the original ``text``."""
     folded, index = _folded_with_map(text)
     found: list[tuple[int, int, str]] = []
-    for match in pattern.finditer(folded):
+    for match in _finditer(pattern, starts, folded):
         start, end = match.span()
         if index is not None:
             start, end = index[start], index[end - 1] + 1
@@ -255,9 +282,9 @@ def make_snippet(
         return "", ()
     best: tuple[int, int, int, list[tuple[int, int, str]]] | None = None  # (count, i, anchor)
     if phrases:
-        pattern = _phrase_pattern(tuple(phrases))
+        pattern, first_words = _phrase_pattern(tuple(phrases))
         for i, text in enumerate(texts):
-            found = _matches(text, pattern)
+            found = _matches(text, pattern, first_words)
             # No window of this field can hold more phrases than the field does.
             reachable = len({group for _s, _e, group in found})
             if best is not None and reachable <= best[0]:

@@ -387,3 +387,25 @@ def test_words_inside_longer_words_are_not_highlighted() -> None:
     _snippet, spans = make_snippet(["hội hộii ahội hội_nghị"], query_phrases("hoi"))
     # The underscore separates words, as in SQLite's unicode61 tokenizer.
     assert spans == ((0, 3), (14, 17))
+
+
+_WORDS = ["hoi", "nghi", "hoi nghi", "dang", "ho", "i", "nghia", "xhoi", "_", " ", ".", "-", "\n"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(st.sampled_from(_WORDS), max_size=40).map("".join),
+    st.lists(
+        st.lists(st.sampled_from(["hoi", "nghi", "dang", "ho", "i"]), min_size=1, max_size=3),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_matches_are_found_where_finditer_finds_them(text: str, words: list[list[str]]) -> None:
+    # The snippet code looks for matches only where a phrase's first word begins: it must
+    # find exactly what the regular expression finds scanning every position.
+    from tgreader.search import _finditer, _phrase_pattern
+
+    pattern, starts = _phrase_pattern(tuple(tuple(w) for w in words))
+    expected = [(m.span(), m.lastgroup) for m in pattern.finditer(text)]
+    assert [(m.span(), m.lastgroup) for m in _finditer(pattern, starts, text)] == expected
