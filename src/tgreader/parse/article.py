@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -203,13 +204,15 @@ def _published(
                 day_only = Published(*found)
     if day_only is not None:
         return day_only
-    candidates = [
-        str(blog.get("publishDate") or blog.get("createdAt") or ""),
-        meta(doc, "article:published_time", "datePublished", "pubdate", "date"),
-        attr(doc.css_first("time[datetime]"), "datetime") or "",
-    ]
-    for text in candidates:
-        found = parse_vn_datetime(text)
+    # In order, each asked only if the ones before gave no date (the meta tags take a dozen
+    # searches of the whole page).
+    candidates: tuple[Callable[[], str], ...] = (
+        lambda: str(blog.get("publishDate") or blog.get("createdAt") or ""),
+        lambda: meta(doc, "article:published_time", "datePublished", "pubdate", "date"),
+        lambda: attr(doc.css_first("time[datetime]"), "datetime") or "",
+    )
+    for candidate in candidates:
+        found = parse_vn_datetime(candidate())
         if found:
             return Published(*found)
     # Last: a date in the elements right next to the title (never the page header's).
