@@ -1,7 +1,9 @@
 """Search time over generated stores of 10,000 and 50,000 articles (``corpus.py``).
 
-``Store.search`` as the reader calls it (50 hits, what the UI asks for) and as the CLI does by
-default (20 hits), for a few typical queries; each timed many times after one warm-up.
+``Store.search`` as the reader and the CLI call it (a page of 20 hits; the reader asks for the
+next 20 when the cursor reaches the end of the list) and with 50 hits at once (what a script
+might ask for with ``--limit 50``), for a few typical queries; each timed many times after
+one warm-up.
 
     python bench/search_bench.py [--sizes 10000 50000] [--quick]
 """
@@ -22,7 +24,7 @@ from bench import corpus
 from bench.common import BASELINE_REV, Result, Stats, run_json, timed
 
 QUERIES = ("hoi nghi", "dang", "chuyen doi so", '"cong tac tuyen giao"', "Đảng bộ tỉnh")
-LIMITS = (50, 20)  # the UI's, the CLI's default
+LIMITS = (20, 50)  # a page (the reader's, the CLI's default); 50 at once
 TARGETS = {10_000: 0.020, 50_000: 0.060}
 
 
@@ -77,7 +79,8 @@ def run(
         "with `Store.put`). Each query timed "
         f"{repeat} times after a warm-up; “all” pools every query's runs.",
         "",
-        "| store | query | matching articles | 50 hits (the reader) | 20 hits (CLI default) |",
+        "| store | query | matching articles | 20 hits (a page: the reader, the CLI) "
+        "| 50 hits at once |",
         "|---|---|---:|---:|---:|",
     ]
     data: dict[str, Any] = {}
@@ -93,11 +96,14 @@ def run(
         lines.append(f"| {size:,} | all | | **{pooled[0].ms(1)}** | **{pooled[1].ms(1)}** |")
         target = TARGETS.get(size)
         for limit, stats in zip(LIMITS, pooled, strict=True):
+            # The target is the reader's wait: a page of results. 50 at once is shown too.
+            aimed = target if limit == LIMITS[0] else None
             result.add(
-                f"Search, {size:,} articles, {limit} hits",
+                f"Search, {size:,} articles, {limit} hits"
+                + (" (a page)" if aimed else " (at once, for comparison)"),
                 stats.ms(1),
-                f"≤ {target * 1000:.0f} ms" if target else "",
-                stats.median <= target if target else None,
+                f"≤ {aimed * 1000:.0f} ms" if aimed else "",
+                stats.median <= aimed if aimed else None,
             )
     result.say(*lines)
     if baseline is not None:
@@ -109,7 +115,7 @@ def run(
                 "",
                 f"Before the fixes (commit {BASELINE_REV}, its own store of "
                 f"{before['size']:,} articles built by its code): all queries "
-                f"{pooled[0].ms(1)} for 50 hits, {pooled[1].ms(1)} for 20.",
+                f"{pooled[0].ms(1)} for 20 hits, {pooled[1].ms(1)} for 50.",
             )
     result.data = data
     return result

@@ -247,6 +247,9 @@ class Service:
 
     # --- search and the reader's data ---------------------------------------------------
 
-    def search(self, query: str, *, limit: int = 20, section: str | None = None) -> list[SearchHit]:
-        """Stored articles matching ``query``, ignoring case and diacritics."""
-        return self.store.search(query, limit=limit, section=section)
+    def search(
+        self, query: str, *, limit: int = 20, offset: int = 0, section: str | None = None
+    ) -> list[SearchHit]:
+        """Stored articles matching ``query``, ignoring case and diacritics (``limit`` of
+        them, after the ``offset`` best)."""
+        return self.store.search(query, limit=limit, offset=offset, section=section)

@@ -457,13 +457,16 @@ class Store(_sqlite.Database):
             rows = db.execute(sql, params).fetchall()
         return [ArticleRow(r[0], r[1] or "", r[2], r[3]) for r in rows]
 
-    def search(self, query: str, *, limit: int = 20, section: str | None = None) -> list[SearchHit]:
-        """Stored articles matching ``query``, best first (title weighs most).
+    def search(
+        self, query: str, *, limit: int = 20, offset: int = 0, section: str | None = None
+    ) -> list[SearchHit]:
+        """Stored articles matching ``query``, best first (title weighs most): ``limit`` of
+        them after the ``offset`` best (the next page of a result list).
 
         Any text is a valid query: FTS5 operators typed by the user are plain words.
         """
         match = build_match_query(query)
-        if match is None or limit <= 0:
+        if match is None or limit <= 0 or offset < 0:
             return []
         # Rank first and take the best few, then read those pages only: the join and the
         # parse columns are never touched for the thousands of other matches.
@@ -477,7 +480,7 @@ class Store(_sqlite.Database):
             params.append(f" {section_key(section)} ")
         try:
             with self._db() as db:
-                ranked = self._rank(db, best, params, limit)
+                ranked = self._rank(db, best, params, offset + limit)
                 rows = self._hit_rows(db, [r[0] for r in ranked])
                 if len(rows) < len(ranked):
                     # Rows left behind by replaced or deleted articles (see the module doc)
@@ -485,8 +488,9 @@ class Store(_sqlite.Database):
                     only_stored = best.replace(
                         "MATCH ?", "MATCH ? AND rowid IN (SELECT id FROM pages)", 1
                     )
-                    ranked = self._rank(db, only_stored, params, limit)
+                    ranked = self._rank(db, only_stored, params, offset + limit)
                     rows = self._hit_rows(db, [r[0] for r in ranked])
+                ranked = ranked[offset:]
                 texts: dict[int, bytes | None] = {}
                 for page_id, (_url, _title, _sec, _published, parsed, dict_id) in rows.items():
                     try:

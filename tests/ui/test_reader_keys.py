@@ -447,3 +447,26 @@ async def test_each_article_shows_exactly_its_own_related_links(reader: AppFacto
                 assert link.title[:25] in shown
             await pilot.press("n")  # with the cursor left on a link
         assert len(counts) > 1  # the walk met articles with different numbers of links
+
+
+async def test_search_results_come_a_page_at_a_time(
+    reader: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tgreader.ui import loaders
+
+    monkeypatch.setattr(loaders, "SEARCH_PAGE", 2)
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        everything = [hit.url for hit in app.service.search("kinh te", limit=50)]
+        assert len(everything) > 4  # enough for three pages of two
+        await pilot.press("slash", *"kinh te", "enter")
+        await settle(pilot)
+        assert [row.url for row in screen.articles.rows] == everything[:2]
+        assert str(screen.articles.border_title) == "Tìm: kinh te (2+)"
+        for _ in range(len(everything)):  # walking down loads the next pages
+            await pilot.press("j")
+            await settle(pilot)
+        assert [row.url for row in screen.articles.rows] == everything
+        assert str(screen.articles.border_title).endswith(f"({len(everything)})")

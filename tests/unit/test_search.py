@@ -409,3 +409,11 @@ def test_matches_are_found_where_finditer_finds_them(text: str, words: list[list
     pattern, starts = _phrase_pattern(tuple(tuple(w) for w in words))
     expected = [(m.span(), m.lastgroup) for m in pattern.finditer(text)]
     assert [(m.span(), m.lastgroup) for m in _finditer(pattern, starts, text)] == expected
+
+
+def test_pages_of_results_follow_one_another(store: Store) -> None:
+    everything = urls(store.search("hoi", limit=50))
+    assert len(everything) == 3
+    pages = [urls(store.search("hoi", limit=2, offset=start)) for start in (0, 2)]
+    assert pages[0] + pages[1] == everything and len(pages[0]) == 2
+    assert store.search("hoi", limit=2, offset=len(everything)) == []

@@ -53,7 +53,9 @@ Post = Callable[[Message], object]
 # site (or the store again, when offline or fresh) for the final answer.
 
 
-SEARCH_LIMIT = 50
+# Search results come a page at a time, as listings do: the first page is what the reader
+# waits for, and ranking and cutting snippets cost in proportion to the hits asked for.
+SEARCH_PAGE = 20
 
 
 async def _guard(
@@ -157,18 +159,20 @@ async def load_article(
     await _guard(post, "article", request, url, job())
 
 
-async def run_search(service: Service, post: Post, request: int, query: str) -> None:
-    """Search the store (diacritics and case ignored)."""
+async def run_search(
+    service: Service, post: Post, request: int, query: str, *, offset: int = 0
+) -> None:
+    """A page of search results, after the ``offset`` best (diacritics and case ignored)."""
 
     def search() -> SearchDone:
-        hits = service.search(query, limit=SEARCH_LIMIT)
+        hits = service.search(query, limit=SEARCH_PAGE, offset=offset)
         read = service.userdata.read_urls(h.url for h in hits)
-        return SearchDone(request, query, hits, read)
+        return SearchDone(request, query, hits, read, offset)
 
     async def job() -> None:
         post(await asyncio.to_thread(search))
 
-    await _guard(post, "search", request, query, job())
+    await _guard(post, "more" if offset else "search", request, query, job())
 
 
 async def load_bookmarks(service: Service, post: Post, request: int) -> None:

@@ -88,14 +88,17 @@ class ArticleLoaded(Message):
 
 
 class SearchDone(Message):
-    """Search results and which of them were read."""
+    """A page of search results (after the ``offset`` best) and which of them were read."""
 
-    def __init__(self, request: int, query: str, hits: list[SearchHit], read: set[str]) -> None:
+    def __init__(
+        self, request: int, query: str, hits: list[SearchHit], read: set[str], offset: int
+    ) -> None:
         super().__init__()
         self.request = request
         self.query = query
         self.hits = hits
         self.read = read
+        self.offset = offset  # 0 for the first page; else a later page, to append
 
 
 class BookmarksLoaded(Message):

@@ -129,6 +129,8 @@ class MainScreen(Screen[None]):
         self._pages: dict[int, list[Row]] = {}
         self._next_url: str | None = None
         self._query = ""
+        self._hits = 0  # search results listed so far
+        self._more_hits = False  # the last page of results was full: there may be more
         self._step_when_loaded = False
         # The article pane.
         self.article: Article | None = None
@@ -381,9 +383,19 @@ class MainScreen(Screen[None]):
             self.articles.show(every, message.read | self.articles.read)
         self._observe("list", message.answer, message.answer.error if message.final else None)
 
+    def _has_more(self) -> bool:
+        if self._list_kind == "search":
+            return self._more_hits
+        return self._list_kind == "section" and bool(self._next_url)
+
     @on(ArticleList.NeedMore)
     def _need_more(self) -> None:
-        if self._list_kind != "section" or not self._next_url or "more" in self._loading:
+        if not self._has_more() or "more" in self._loading:
+            return
+        if self._list_kind == "search":
+            self._more_results()
+            return
+        if not self._next_url:
             return
         page = max(self._pages, default=1) + 1
         request = self._start("more", self.tr("loading.more", page=page))
@@ -485,7 +497,7 @@ class MainScreen(Screen[None]):
                 return
         target = base + delta
         if target >= len(rows):
-            if self._next_url and self._list_kind == "section":
+            if self._has_more():
                 self._step_when_loaded = True  # go on once the next page is in
                 self._need_more()
             else:
@@ -553,19 +565,40 @@ class MainScreen(Screen[None]):
 
     @on(SearchDone)
     def _search_done(self, message: SearchDone) -> None:
-        if not self._current("list", message.request):
+        slot = "more" if message.offset else "list"
+        if not self._current(slot, message.request):
             return
-        self._done("list")
+        self._done(slot)
         hits = message.hits
         rows = [Row(h.url, h.title, _hit_line(h), h.snippet, h.highlights, hit=True) for h in hits]
-        self._show_list(
-            "search",
-            rows,
-            message.read,
-            self.tr("pane.search", query=message.query, count=len(rows)),
+        self._more_hits = len(hits) == loaders.SEARCH_PAGE
+        if message.offset:
+            self._hits += len(hits)
+            before = len(self.articles.rows)
+            self.articles.append(rows, message.read)
+            if self._step_when_loaded and len(self.articles.rows) > before:
+                self._step_when_loaded = False
+                self.action_step(1)
+        else:
+            self._hits = len(hits)
+            self._show_list("search", rows, message.read, "")
+        count = f"{self._hits}+" if self._more_hits else str(self._hits)
+        self.articles.border_title = page_text(
+            self.tr("pane.search", query=message.query, count=count)
         )
-        if not rows:
+        if not rows and not message.offset:
             self._say(self.tr("note.no_results", query=message.query))
+
+    def _more_results(self) -> None:
+        """The next page of search results, at the end of the list."""
+        page = self._hits // loaders.SEARCH_PAGE + 1
+        request = self._start("more", self.tr("loading.more", page=page))
+        self._run(
+            loaders.run_search(
+                self.ctx.service, self.post_message, request, self._query, offset=self._hits
+            ),
+            "more",
+        )
 
     def action_bookmarks(self) -> None:
         """F: the bookmarked articles, in the article list."""
