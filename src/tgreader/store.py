@@ -373,7 +373,8 @@ class Store(_sqlite.Database):
     def _encode(self, db: sqlite3.Connection, row: _Row) -> dict[str, Any]:
         """``body``, ``parsed`` and ``dict`` of ``row``: compressed against its kind's
         current dictionary; the first page of a kind (or one that the dictionary serves
-        poorly, after several) becomes a new dictionary and is stored plain."""
+        poorly, after several) becomes a new dictionary, and is then compressed against it
+        (to almost nothing: the dictionary is that page)."""
         key = (row.values["kind"], row.values["generation"])
         latest = db.execute(
             "SELECT max(id) FROM page_dicts WHERE kind = ? AND generation = ?", key
@@ -390,12 +391,17 @@ class Store(_sqlite.Database):
                 return {"body": body, "parsed": parsed, "dict": latest}
         self._poorly_served.pop(key, None)
         skeleton, split = _Dict.layout(row.html, row.parsed_dict)
-        db.execute(
+        made = db.execute(
             "INSERT INTO page_dicts (kind, generation, html, split, parsed) VALUES (?, ?, ?, ?, ?)",
             (*key, zlib.compress(skeleton, 9), split, zlib.compress(row.parsed, 9)),
         )
-        plain = {"body": zlib.compress(row.html, _ZLIB_LEVEL)}
-        return {**plain, "parsed": zlib.compress(row.parsed, _ZLIB_LEVEL), "dict": None}
+        assert made.lastrowid is not None
+        shared = self._dict(db, made.lastrowid)
+        return {
+            "body": _deflate(row.html, shared.for_html(row.parsed)),
+            "parsed": _deflate(row.parsed, shared.parsed),
+            "dict": made.lastrowid,
+        }
 
     # --- reading --------------------------------------------------------------------
 
