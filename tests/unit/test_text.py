@@ -5,9 +5,18 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tgreader.model import Published
-from tgreader.text import clean, fold, fold_key, is_upper_text, parse_vn_datetime
+from tgreader.text import (
+    clean,
+    fold,
+    fold_key,
+    is_upper_text,
+    parse_vn_datetime,
+    strip_controls,
+)
 
 
 def test_clean_normalises_to_nfc_and_collapses_spaces() -> None:
@@ -67,3 +76,24 @@ def test_vietnamese_date_form() -> None:
     day_only = parse_vn_datetime("13/4/2023")
     assert day_only is not None
     assert Published(*day_only).vietnamese() == "Thứ Năm, 13/4/2023"
+
+
+def _clean_by_definition(text: str) -> str:
+    # What clean() is defined to do, step by step (its fast path must agree).
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", strip_controls(text.replace("\r", " ")))
+    return " ".join(text.split())
+
+
+_CLEAN_ALPHABET = list(
+    "aăâđeêoơưy AĐ\t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u1680\u2000\u200a\u200b\u200f\u2028"
+    "\u2029\u202f\u205f\u3000\ufeff\u202e\u2066\x00\x1b\x7f\x9f\u00ad\u061c\ue000.,-"
+    "\u0300\u0301\u0303\u0309\u0323"
+)
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_CLEAN_ALPHABET), max_size=12).map("".join))
+def test_clean_is_nfc_without_controls_and_single_spaced(text: str) -> None:
+    assert clean(text) == _clean_by_definition(text)

@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborNode
 
 from tgreader.model import Block, Heading, Image, Paragraph, Quote
 from tgreader.parse._dom import attr, elements, heading_key, image_src, node_text, same_key
-from tgreader.text import clean, fold_key, is_upper_text, word_count
+from tgreader.text import clean, clean_word_count, fold_key, is_upper_text
 from tgreader.urls import Site
 
 __all__ = [
@@ -140,12 +140,17 @@ def _container(walk: _Walk, node: LexborNode) -> None:
 
 
 def _flush(walk: _Walk, nodes: list[LexborNode]) -> None:
+    if not nodes:
+        return
     parts = [
         (n.text_content or "") if n.is_text_node else n.text(deep=True, separator=" ")
         for n in nodes
         if n.tag != "-comment"
     ]
-    text = clean(" ".join(parts))
+    joined = " ".join(parts)
+    if joined.isspace() or not joined:  # the white space between two blocks, most often
+        return
+    text = clean(joined)
     if text:
 
         def bold() -> bool:
@@ -211,7 +216,7 @@ def _has_blocks(node: LexborNode) -> bool:
 def _text_block(walk: _Walk, text: str, *, bold: bool | Callable[[], bool] = False) -> None:
     """A heading or a paragraph; ``bold`` (whether all of it is bold) is asked only when it
     decides, as finding it out walks the node's tree."""
-    words = word_count(text)
+    words = clean_word_count(text)
     upper = words <= _UPPER_HEADING_MAX_WORDS and is_upper_text(text)
     short = words <= _HEADING_MAX_WORDS and not text.endswith(".")
     if upper or (short and (bold() if callable(bold) else bold)):
@@ -282,7 +287,7 @@ def _picture_paragraph(walk: _Walk, node: LexborNode) -> LexborNode | None:
         _centred(node)
         or _wholly(node, _ITALIC)
         or _CAPTION_CLASS.search(attr(node, "class") or "")
-        or word_count(text) <= _CAPTION_MAX_WORDS // 2
+        or clean_word_count(text) <= _CAPTION_MAX_WORDS // 2
     )
     if caption_like:
         _add_image(walk, images[-1], text)
@@ -313,7 +318,7 @@ def _image_then_caption(
 
 def _caption_like(node: LexborNode) -> bool:
     text = node_text(node)
-    if not text or word_count(text) > _CAPTION_MAX_WORDS or is_upper_text(text):
+    if not text or clean_word_count(text) > _CAPTION_MAX_WORDS or is_upper_text(text):
         return False
     return bool(
         _centred(node)
@@ -429,7 +434,7 @@ def finish_blocks(blocks: list[Block]) -> tuple[list[Block], str | None]:
 def is_author_line(text: str) -> bool:
     """True for a short byline: ``Tin, ảnh: THẾ HOÀNG``, ``Theo TTXVN``, or a name in capitals."""
     text = clean(text)
-    words = word_count(text)
+    words = clean_word_count(text)
     if not text or words > _AUTHOR_MAX_WORDS or text.endswith(("…/.", "/.")):
         return False
     key = fold_key(text)

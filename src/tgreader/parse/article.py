@@ -30,7 +30,7 @@ from tgreader.parse._dom import (
 from tgreader.parse._nextdata import blog_objects
 from tgreader.parse._related import find_related
 from tgreader.sections import section_name
-from tgreader.text import clean, fold_key, parse_vn_datetime, word_count
+from tgreader.text import clean, clean_word_count, fold_key, parse_vn_datetime, word_count
 from tgreader.urls import Site
 
 __all__ = ["parse_article_doc"]
@@ -140,7 +140,7 @@ def parse_article_doc(
     title_key = fold_key(title)
     blocks = [b for b in blocks if not _is_title_echo(b, title_key)]
 
-    words = sum(word_count(b.text) for b in blocks if isinstance(b, Paragraph | Quote))
+    words = sum(clean_word_count(b.text) for b in blocks if isinstance(b, Paragraph | Quote))
     if words == 0 or (not strict and words < _GENERIC_MIN_WORDS):
         raise ParseError(url, "no article body found")
 
