@@ -20,8 +20,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import compileall
+import contextlib
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -68,6 +70,29 @@ def fill(root: Path) -> None:
 
     with DemoServer() as server:
         asyncio.run(go(server.url))
+
+
+def first_section_openings(root: Path) -> list[str]:
+    """For each article of the first section, in list order: the start of the first
+    paragraph of its text (on the screen only once the article is open)."""
+    from tgreader.model import Article, Home, Listing, Paragraph
+    from tgreader.service import Service
+
+    service = Service(_settings(root))
+    try:
+        home = service.stored(service.site.home_url, Home)
+        assert home is not None
+        listing = service.stored(service.listing_url(home.page.sections[0].url), Listing)
+        assert listing is not None
+        openings: list[str] = []
+        for item in listing.page.articles:
+            stored = service.stored(item.url, Article)
+            assert stored is not None, f"{item.url} is not in the demo store"
+            first = next(b for b in stored.page.blocks if isinstance(b, Paragraph))
+            openings.append(first.text[:24])
+        return openings
+    finally:
+        asyncio.run(service.aclose())
 
 
 def first_screen_texts(root: Path) -> tuple[str, str]:
@@ -250,6 +275,86 @@ def in_tmux(command: list[str], texts: tuple[str, ...], root: Path, name: str) -
         _tmux("kill-session", "-t", name)
 
 
+def _on_screen(
+    name: str, texts: tuple[str, ...], timeout: float = 30.0, every: float = 0.005
+) -> float:
+    """Poll the pane every ``every`` seconds until all ``texts`` are on it;
+    ``time.perf_counter()`` then."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        screen = _tmux("capture-pane", "-p", "-t", name).stdout
+        if all(t in screen for t in texts):
+            return time.perf_counter()
+        time.sleep(every)
+    raise TimeoutError(f"{name}: {texts} never appeared")
+
+
+def tmux_opens(
+    command: list[str], root: Path, ready: tuple[str, ...], openings: list[str], rounds: int
+) -> list[float]:
+    """In a real terminal: once ``ready`` is on the screen, for each article of the first
+    section in turn, Enter in the list until the start of its text has been written to the
+    terminal. The pane's output is piped (``pipe-pane``) into a FIFO read here, so the time
+    is that of the bytes reaching tmux, with no polling; the clock starts when ``send-keys``
+    has handed Enter to the pane."""
+    name = "opens"
+    fifo = root / "pane-output"
+    with contextlib.suppress(FileNotFoundError):
+        fifo.unlink()
+    os.mkfifo(fifo)
+    subprocess.run(
+        ["tmux", "-L", _TMUX_SOCKET, "new-session", "-d", "-s", name, "-x", str(SIZE[0]),
+         "-y", str(SIZE[1]), " ".join(_quote(c) for c in command)],
+        env=_env(root), check=True,
+    )  # fmt: skip
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    times: list[float] = []
+    try:
+        _tmux("pipe-pane", "-O", "-t", name, f"cat > {_quote(str(fifo))}")
+        _on_screen(name, ready)
+        time.sleep(1.0)  # the first screen, and the workers' answers after it
+        for n in range(rounds * len(openings)):
+            index = n % len(openings)
+            # To the list (a focus change takes effect after the keys already queued, so
+            # the cursor keys wait for it), then onto the article.
+            _tmux("send-keys", "-t", name, "Tab" if n == 0 else "BTab")
+            time.sleep(0.2)
+            _tmux("send-keys", "-t", name, "g", *(["j"] * index))
+            time.sleep(0.3)  # the cursor moved and the screen settled
+            _drain(reader)
+            _tmux("send-keys", "-t", name, "Enter")
+            started = time.perf_counter()
+            times.append(_until_written(reader, openings[index].encode("utf-8")) - started)
+            time.sleep(0.3)  # the article's final answer from the worker
+    finally:
+        _tmux("kill-session", "-t", name)
+        os.close(reader)
+        fifo.unlink()
+    return times
+
+
+def _drain(reader: int) -> None:
+    while select.select([reader], [], [], 0)[0]:
+        try:
+            if not os.read(reader, 1 << 16):
+                return
+        except BlockingIOError:
+            return
+
+
+def _until_written(reader: int, needle: bytes, timeout: float = 10.0) -> float:
+    """``time.perf_counter()`` when ``needle`` has come through the pipe."""
+    seen = b""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if select.select([reader], [], [], 0.05)[0]:
+            with contextlib.suppress(BlockingIOError):
+                seen += os.read(reader, 1 << 16)
+            if needle in seen:
+                return time.perf_counter()
+    raise TimeoutError(f"{needle!r} was never written to the terminal")
+
+
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "'\\''") + "'"
 
@@ -347,6 +452,10 @@ def measure(quick: bool = False, baseline: Path | None = None) -> dict[str, Any]
                     found["tmux"]["app"].append(
                         in_tmux(app, (section, title[:20]), root, f"app{n}")
                     )
+                openings = first_section_openings(root)
+                found["tmux_open"] = tmux_opens(
+                    app, root, (section, title[:20]), openings, 1 if quick else 4
+                )
             finally:
                 _tmux("kill-server")
         found["open"] = asyncio.run(opens(root, 1 if quick else 4))

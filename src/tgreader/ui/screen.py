@@ -198,10 +198,16 @@ class MainScreen(Screen[None]):
                 return pane
         return None
 
+    def _mark_active(self, pane: Widget) -> None:
+        # Only the narrow layout's CSS reads -active (it shows the active pane alone): in
+        # the wide one the class is kept without restyling the panes. A resize to narrow
+        # restyles every widget anyway (the screen's breakpoint class changes).
+        for other in self.panes:
+            other.set_class(other is pane, "-active", update=self.narrow)
+
     def _focus_pane(self, pane: Widget) -> None:
         # In the narrow layout only the active pane is displayed: show it, then focus it.
-        for other in self.panes:
-            other.set_class(other is pane, "-active")
+        self._mark_active(pane)
         pane.focus()
         self._update_status()
 
@@ -209,8 +215,7 @@ class MainScreen(Screen[None]):
         """The pane holding the focus is the active one (the one shown when narrow)."""
         pane = self._pane_of(event.widget)
         if pane is not None and not pane.has_class("-active"):
-            for other in self.panes:
-                other.set_class(other is pane, "-active")
+            self._mark_active(pane)
             self._update_status()
 
     def _active_index(self) -> int:
