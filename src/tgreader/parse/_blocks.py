@@ -377,9 +377,11 @@ def _centred(node: LexborNode) -> bool:
     return "center" in (attr(node, "class") or "").lower()
 
 
-def link_dominated(node: LexborNode) -> bool:
-    """True when most of the text of ``node`` is link text (a box of links)."""
-    text = node_text(node)
+def link_dominated(node: LexborNode, text: str | None = None) -> bool:
+    """True when most of the text of ``node`` (``text``, if already known) is link text
+    (a box of links)."""
+    if text is None:
+        text = node_text(node)
     if not text:
         return True
     linked = sum(len(node_text(a)) for a in node.css("a"))

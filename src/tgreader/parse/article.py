@@ -311,9 +311,9 @@ def _densest(doc: LexborHTMLParser) -> LexborNode | None:
     nodes: dict[int, LexborNode] = {}
     for p in body.css("p"):
         text = node_text(p)
-        if not text or link_dominated(p):
+        if not text or link_dominated(p, text):
             continue
-        words = word_count(text)
+        words = clean_word_count(text)
         parent = p.parent
         for share in (1.0, 0.5):
             if parent is None or parent.tag in ("body", "html"):
