@@ -122,14 +122,13 @@ def timed_rounds(
 ) -> dict[str, Stats]:
     """Time each of ``fns`` ``repeat`` times, in ``rounds`` that take turns with each other
     and are ``pause`` seconds apart: on a shared machine whose speed drifts from one second
-    to the next, every figure then samples the same stretch of time, not one moment each.
-    Each turn starts with one untimed call, as :func:`timed` does once: what is timed is
-    the work, not caches gone cold while the others ran."""
+    to the next, every figure then samples the same stretch of time, not one moment each."""
+    for fn in fns.values():
+        fn()  # warm-up, untimed
     values: dict[str, list[float]] = {name: [] for name in fns}
     per_round = max(1, -(-repeat // rounds))
     for _ in range(rounds):
         for name, fn in fns.items():
-            fn()  # warm-up, untimed
             for _ in range(min(per_round, repeat - len(values[name]))):
                 started = time.perf_counter()
                 fn()
