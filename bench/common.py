@@ -117,26 +117,6 @@ def timed(fn: Callable[[], object], *, repeat: int, warmup: int = 1) -> Stats:
     return Stats.of(values)
 
 
-def timed_rounds(
-    fns: dict[str, Callable[[], object]], *, repeat: int, rounds: int = 10, pause: float = 0.2
-) -> dict[str, Stats]:
-    """Time each of ``fns`` ``repeat`` times, in ``rounds`` that take turns with each other
-    and are ``pause`` seconds apart: on a shared machine whose speed drifts from one second
-    to the next, every figure then samples the same stretch of time, not one moment each."""
-    for fn in fns.values():
-        fn()  # warm-up, untimed
-    values: dict[str, list[float]] = {name: [] for name in fns}
-    per_round = max(1, -(-repeat // rounds))
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            for _ in range(min(per_round, repeat - len(values[name]))):
-                started = time.perf_counter()
-                fn()
-                values[name].append(time.perf_counter() - started)
-        time.sleep(pause)
-    return {name: Stats.of(found) for name, found in values.items()}
-
-
 @dataclass
 class Result:
     """What one benchmark found: the rows of the summary table and its report section."""

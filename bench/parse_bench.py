@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Result, Stats, run_json, timed, timed_rounds
+from bench.common import Result, Stats, run_json, timed
 from bench.pages import Page, padded_pages, sample_pages
 
 TARGET_S = 0.003
@@ -38,12 +38,12 @@ def _norm(text: str | None) -> str:
 
 
 def time_tgreader(pages: list[Page], repeat: int) -> dict[str, Stats]:
-    """Times of the tgreader parser on each page (the pages take turns, see timed_rounds)."""
-    fns: dict[str, Callable[[], object]] = {}
+    """Median time of the tgreader parser on each page."""
+    found = {}
     for page in pages:
         parse = _parser(page.kind)
-        fns[page.name] = lambda p=page, f=parse: f(p.html, p.url)
-    return timed_rounds(fns, repeat=repeat, rounds=max(1, min(12, repeat // 5)))
+        found[page.name] = timed(lambda p=page, f=parse: f(p.html, p.url), repeat=repeat)
+    return found
 
 
 def _trafilatura(page: Page, fast: bool = False) -> Any:
@@ -207,10 +207,9 @@ def run(quick: bool = False, baseline: Path | None = None) -> Result:
         "(`parse_article`/`parse_listing`/`parse_home` from the page's text; trafilatura's "
         "`bare_extraction(url=…, with_metadata=True, include_images=True, include_links=True)`, "
         "its default extraction with fallbacks, and with `fast=True`). The ratio is "
-        "trafilatura (default) ÷ tgreader. tgreader's runs are taken in rounds, every page in "
-        "turn, a fifth of a second apart, so that each page's figure samples the same dozen "
-        "seconds of this shared machine (its speed drifts by half from one second to the "
-        "next).",
+        "trafilatura (default) ÷ tgreader. Each page's runs follow one another after a "
+        "warm-up (tried: with the pages taking turns, the medians of the 150 KB pages rose "
+        "by about a sixth, the caches holding another page each time).",
         "",
         *rows,
         "",

@@ -14,7 +14,6 @@ import argparse
 import json
 import sqlite3
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import corpus
-from bench.common import BASELINE_REV, Result, Stats, run_json, timed_rounds
+from bench.common import BASELINE_REV, Result, Stats, run_json, timed
 
 QUERIES = ("hoi nghi", "dang", "chuyen doi so", '"cong tac tuyen giao"', "Đảng bộ tỉnh")
 LIMITS = (20, 50)  # a page (the reader's, the CLI's default); 50 at once
@@ -54,17 +53,11 @@ def measure(size: int, repeat: int, tag: str = "") -> dict[str, Any]:
     path = corpus.ensure(size, tag)
     found: dict[str, Any] = {"size": size, "queries": {}}
     with Store.open(path) as store:
-        # Every query and page size in turn, in rounds (see timed_rounds).
-        fns: dict[str, Callable[[], object]] = {
-            f"{limit}|{query}": (lambda q=query, n=limit: store.search(q, limit=n))
-            for query in QUERIES
-            for limit in LIMITS
-        }
-        times = timed_rounds(fns, repeat=repeat, rounds=max(1, min(5, repeat // 3)))
         for query in QUERIES:
             entry: dict[str, Any] = {"matches": matches(path, query)}
             for limit in LIMITS:
-                entry[str(limit)] = list(times[f"{limit}|{query}"].values)
+                stats = timed(lambda q=query, n=limit: store.search(q, limit=n), repeat=repeat)
+                entry[str(limit)] = list(stats.values)
             found["queries"][query] = entry
     return found
 
@@ -84,8 +77,7 @@ def run(
         "the sample articles' sentences, one or two sample articles per generated one, so "
         "words have a spread of document frequencies; rendered as Gen B pages and stored "
         "with `Store.put`). Each query timed "
-        f"{repeat} times after a warm-up, the queries taking turns in rounds a fifth of a "
-        "second apart; “all” pools every query's runs.",
+        f"{repeat} times after a warm-up; “all” pools every query's runs.",
         "",
         "| store | query | matching articles | 20 hits (a page: the reader, the CLI) "
         "| 50 hits at once |",
