@@ -1,7 +1,9 @@
-"""The I/O the reader does, as coroutines run in Textual workers.
+"""The I/O the reader does: the stored copy at once, then the rest in Textual workers.
 
-Each one talks to the Service, and only posts messages with what it found (or why it
-failed); the screen's handlers decide what to show. Store reads go to a thread, so the
+``stored_*`` read what the store holds, synchronously (about a millisecond), for the screen
+to show in the same frame as the key that asked. The coroutines run in workers: each talks
+to the Service and only posts messages with what it found (or why it failed); the screen's
+handlers decide what to show. Longer store work (search, user data) goes to a thread, so the
 event loop stays free to paint. Nothing here touches a widget.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 from textual.message import Message
 
@@ -46,6 +49,7 @@ __all__ = [
 ]
 
 Post = Callable[[Message], object]
+M = TypeVar("M", bound=Message)
 
 # The stored copy is what the reader waits for, and reading it takes about a millisecond: the
 # screen reads it itself, at once, through the stored_* functions below, so it is on the
@@ -70,7 +74,7 @@ async def _guard(
         post(LoadFailed(kind, request, target, error))
 
 
-def _stored(read: Callable[[], Message | None]) -> Message | None:
+def _stored(read: Callable[[], M | None]) -> M | None:
     # A store that cannot be read shows nothing here: the worker started next meets the
     # same failure and reports it as a LoadFailed message.
     try:
@@ -88,8 +92,7 @@ def stored_sections(service: Service, request: int) -> SectionsLoaded | None:
             return None
         return SectionsLoaded(request, list(stored.page.sections), stored, None, False)
 
-    found = _stored(read)
-    return found if isinstance(found, SectionsLoaded) else None
+    return _stored(read)
 
 
 def stored_listing(service: Service, request: int, url: str, *, more: bool) -> ListingLoaded | None:
@@ -102,8 +105,7 @@ def stored_listing(service: Service, request: int, url: str, *, more: bool) -> L
         read_urls = service.userdata.read_urls(a.url for a in stored.page.articles)
         return ListingLoaded(request, stored, read_urls, False, more)
 
-    found = _stored(read)
-    return found if isinstance(found, ListingLoaded) else None
+    return _stored(read)
 
 
 def stored_article(service: Service, request: int, url: str) -> ArticleLoaded | None:
@@ -113,8 +115,7 @@ def stored_article(service: Service, request: int, url: str) -> ArticleLoaded | 
         stored = service.stored(url, Article)
         return ArticleLoaded(request, stored, False) if stored is not None else None
 
-    found = _stored(read)
-    return found if isinstance(found, ArticleLoaded) else None
+    return _stored(read)
 
 
 async def load_sections(service: Service, post: Post, request: int, refresh: bool) -> None:
