@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +96,8 @@ def load_config_or_defaults(path: Path | None = None) -> tuple[Config, ConfigErr
 
 def parse_config(text: str, path: Path) -> Config:
     """Validate the TOML ``text`` of the file at ``path``."""
+    import tomllib  # only when there is a file to read: most starts have none
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
