@@ -32,7 +32,16 @@ from bench import (
     size_bench,
     sync_bench,
 )
-from bench.common import BASELINE_REV, REPO, Result, baseline_src, cache_root, machine, yes_no
+from bench.common import (
+    BASELINE_REV,
+    REPO,
+    Result,
+    Stats,
+    baseline_src,
+    cache_root,
+    machine,
+    yes_no,
+)
 
 BENCHMARKS: dict[str, Callable[..., Result]] = {
     "parse": parse_bench.run,
@@ -170,8 +179,31 @@ def _missed_note(what: str) -> str:
     return next((note for start, note in MISSED_NOTES.items() if what.startswith(start)), "")
 
 
+def machine_probe() -> float:
+    """Seconds a fixed pure-Python loop takes (median of 5): how fast this shared machine
+    was when it ran, to read the run's figures by."""
+
+    def loop() -> int:
+        total = 0
+        for i in range(1_000_000):
+            total += i * i
+        return total
+
+    return Stats.of(_timed_once(loop) for _ in range(5)).median
+
+
+def _timed_once(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
 def write_report(
-    results: list[Result], started: float, quick: bool, path: Path = REPO / "BENCHMARKS.md"
+    results: list[Result],
+    started: float,
+    quick: bool,
+    probes: tuple[float, float] | None = None,
+    path: Path = REPO / "BENCHMARKS.md",
 ) -> Path:
     """BENCHMARKS.md (or ``path``) from the results of this run."""
     facts = machine()
@@ -190,6 +222,17 @@ def write_report(
         f"trafilatura {facts['trafilatura']}. Other programs may have been running on the "
         "machine: the spread says how much that mattered.",
         "",
+        *(
+            [
+                f"Speed of the machine during the run: a fixed pure-Python loop took "
+                f"{probes[0] * 1000:.0f} ms at the start and {probes[1] * 1000:.0f} ms at the end "
+                "(`machine_probe` in `bench/run.py`). Compare it between runs: this shared "
+                "machine's speed drifts, and the same code's figures move with it.",
+                "",
+            ]
+            if probes
+            else []
+        ),
         "## Summary",
         "",
         "| what | figure | target | met |",
@@ -219,6 +262,7 @@ def main() -> int:
     parser.add_argument("--no-baseline", action="store_true", help="skip the 'before' runs")
     args = parser.parse_args()
     started = time.time()
+    first_probe = machine_probe()
     baseline = None if args.no_baseline else baseline_src()
     if baseline is None and not args.no_baseline:
         print(f"note: commit {BASELINE_REV} not available, no 'before' figures", file=sys.stderr)
@@ -235,7 +279,7 @@ def main() -> int:
             result = failure
         results.append(result)
         raw[name] = result.data
-    path = write_report(results, started, args.quick)
+    path = write_report(results, started, args.quick, (first_probe, machine_probe()))
     (cache_root() / "results.json").write_text(json.dumps(raw, default=str, indent=1))
     print(f"[{time.time() - started:6.1f} s] wrote {path}", file=sys.stderr)
     return 0

@@ -121,6 +121,10 @@ def test_the_report_is_written(tmp_path: Path) -> None:
     result = common.Result("Example")
     result.add("a figure", "1 ms", "≤ 2 ms", True)
     result.say("Some text.")
-    path = run.write_report([result], time.time(), True, tmp_path / "BENCHMARKS.md")
+    result.add("a missed one", "3 ms", "≤ 2 ms", False)
+    probes = (run.machine_probe(), 0.5)
+    path = run.write_report([result], time.time(), True, probes, path=tmp_path / "BENCHMARKS.md")
     text = path.read_text()
     assert "| a figure | 1 ms | ≤ 2 ms | ✅ |" in text and "## Example" in text
+    assert f"took {probes[0] * 1000:.0f} ms at the start and 500 ms at the end" in text
+    assert "- **a missed one**: 3 ms." in text  # listed under the targets missed
