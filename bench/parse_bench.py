@@ -147,11 +147,40 @@ def _link_targets(text: str) -> list[str]:
 # --- the report ----------------------------------------------------------------------------
 
 
-def measure(quick: bool = False) -> dict[str, Any]:
+def fresh_timings(
+    sources: list[Path | None], repeat: int, rounds: int
+) -> list[dict[str, list[float]] | None]:
+    """tgreader's times per page for each of ``sources`` (None: the code in use), each
+    measured in fresh processes that take turns, ``rounds`` of them a source.
+
+    A fresh process, because this one has imported much else (the figures of small pages
+    rose by half with the bigger heap the collector walks), and the same for the code of
+    now and of before; in turns, because this machine's speed drifts by the minute."""
+    pooled: list[dict[str, list[float]] | None] = [{} for _ in sources]
+    for _ in range(rounds):
+        for index, src in enumerate(sources):
+            args = ["--json", "--tgreader-only", "--repeat", str(max(1, repeat // rounds))]
+            data = run_json(src, __file__, args)
+            found = pooled[index]
+            if data is None or found is None:
+                pooled[index] = None
+                continue
+            for name, entry in data["tgreader"].items():
+                found.setdefault(name, []).extend(entry["values"])
+    return pooled
+
+
+def measure(quick: bool = False, baseline: Path | None = None) -> dict[str, Any]:
     """All the figures of this benchmark, as plain data (JSON-able)."""
     pages = sample_pages() + padded_pages()
-    repeat = 5 if quick else 60
-    ours = time_tgreader(pages, repeat)
+    repeat = 6 if quick else 60
+    sources: list[Path | None] = [None] if baseline is None else [None, baseline]
+    timings = fresh_timings(sources, repeat, 1 if quick else 3)
+    now = timings[0]
+    if now is None:  # no fresh process to be had: measure here, and say so
+        now = {k: list(v.values) for k, v in time_tgreader(pages, repeat).items()}
+    ours = {name: Stats(tuple(values)) for name, values in now.items()}
+    before = timings[1] if len(timings) > 1 else None
     theirs = time_trafilatura(pages, 2 if quick else 12)
     fast = time_trafilatura(pages, 2 if quick else 12, fast=True)
     same = {}
@@ -166,6 +195,7 @@ def measure(quick: bool = False) -> dict[str, Any]:
         "trafilatura_fast": {k: v.to_json() | {"values": v.values} for k, v in fast.items()},
         "padded_same_parse": same,
         "extracted": {p.name: extracted(p) for p in sample_pages() if p.kind == "article"},
+        "before": ({"tgreader": {k: {"values": v} for k, v in before.items()}} if before else None),
     }
 
 
@@ -175,9 +205,9 @@ def _stats(data: dict[str, Any]) -> Stats:
 
 def run(quick: bool = False, baseline: Path | None = None) -> Result:
     """The parse benchmark, as a section of the report."""
-    found = measure(quick)
+    found = measure(quick, baseline)
     result = Result("Parse")
-    before = _baseline(baseline, quick) if baseline is not None else None
+    before = found["before"]
     rows = [
         "| page | size | tgreader | trafilatura | trafilatura `fast=True` | ratio |"
         + (" tgreader before |" if before else ""),
@@ -207,9 +237,13 @@ def run(quick: bool = False, baseline: Path | None = None) -> Result:
         "(`parse_article`/`parse_listing`/`parse_home` from the page's text; trafilatura's "
         "`bare_extraction(url=…, with_metadata=True, include_images=True, include_links=True)`, "
         "its default extraction with fallbacks, and with `fast=True`). The ratio is "
-        "trafilatura (default) ÷ tgreader. Each page's runs follow one another after a "
-        "warm-up (tried: with the pages taking turns, the medians of the 150 KB pages rose "
-        "by about a sixth, the caches holding another page each time).",
+        "trafilatura (default) ÷ tgreader. tgreader is timed in fresh processes (this one "
+        "has imported much else, and the figures of small pages rose by half with the "
+        "bigger heap the collector walks), three of them taking turns with three of the "
+        'code before ("before" column), a third of the runs each; within a process, each '
+        "page's runs follow one another after a warm-up (with the pages taking turns "
+        "instead, the medians of the 150 KB pages rose by about a sixth, the caches "
+        "holding another page each time).",
         "",
         *rows,
         "",
@@ -264,21 +298,17 @@ def _tick(value: bool) -> str:
     return "✅" if value else "❌"
 
 
-def _baseline(src: Path, quick: bool) -> dict[str, Any] | None:
-    args = ["--json", "--tgreader-only"] + (["--quick"] if quick else [])
-    return run_json(src, __file__, args)
-
-
 def main() -> int:
     """Print the parse figures (``--json``: as data, for the baseline run)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--tgreader-only", action="store_true")
+    parser.add_argument("--repeat", type=int, default=0, help="runs per page (tgreader-only)")
     args = parser.parse_args()
     if args.tgreader_only:
         pages = sample_pages() + padded_pages()
-        found = time_tgreader(pages, 5 if args.quick else 60)
+        found = time_tgreader(pages, args.repeat or (5 if args.quick else 60))
         data = {"tgreader": {k: v.to_json() | {"values": v.values} for k, v in found.items()}}
         print(json.dumps(data))
         return 0
