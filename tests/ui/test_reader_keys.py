@@ -470,3 +470,23 @@ async def test_search_results_come_a_page_at_a_time(
             await settle(pilot)
         assert [row.url for row in screen.articles.rows] == everything
         assert str(screen.articles.border_title).endswith(f"({len(everything)})")
+
+
+async def test_keys_typed_at_once_go_to_the_pane_they_were_typed_for(reader: AppFactory) -> None:
+    # A fast typist's Tab then j arrive together: j must move the article list's cursor, the
+    # pane Tab went to, not the sections' (Textual's own focus() waits for queued keys).
+    from textual import events
+
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        before = screen.sections.highlighted
+        for key in ("tab", "j"):
+            event = events.Key(key, None)
+            event.set_sender(app)
+            app._driver.send_message(event)  # as the terminal driver delivers keys
+        await settle(pilot)
+        assert app.focused is screen.articles
+        assert screen.articles.highlighted == 1
+        assert screen.sections.highlighted == before

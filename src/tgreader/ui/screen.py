@@ -208,7 +208,9 @@ class MainScreen(Screen[None]):
     def _focus_pane(self, pane: Widget) -> None:
         # In the narrow layout only the active pane is displayed: show it, then focus it.
         self._mark_active(pane)
-        pane.focus()
+        # At once, not as Widget.focus() does (after the events already queued): keys typed
+        # right after this one (Shift+Tab, then j) must go to the pane they were meant for.
+        self.set_focus(pane)
         self._update_status()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
