@@ -349,23 +349,22 @@ class MainScreen(Screen[None]):
         self._step_when_loaded = False
         self.articles.border_title = page_text(section.name)
         self.articles.show([], set(), keep=False)
-        request = self._start("list", section.name)
-        stored = loaders.stored_listing(self.ctx.service, request, section.url, more=False)
+        self._load_listing(self._start("list", section.name), section.url, more=False)
+        if focus:
+            self._focus_pane(self.articles)
+
+    def _load_listing(self, request: int, url: str, *, more: bool) -> None:
+        """A listing page (``more``: the next one, to append): the stored copy at once,
+        then the service's answer from a worker."""
+        stored = loaders.stored_listing(self.ctx.service, request, url, more=more)
         if stored is not None:
             self._listing_loaded(stored)
         self._run(
             loaders.load_listing(
-                self.ctx.service,
-                self.post_message,
-                request,
-                section.url,
-                refresh=False,
-                more=False,
+                self.ctx.service, self.post_message, request, url, refresh=False, more=more
             ),
-            "list",
+            "more" if more else "list",
         )
-        if focus:
-            self._focus_pane(self.articles)
 
     @on(ListingLoaded)
     def _listing_loaded(self, message: ListingLoaded) -> None:
@@ -406,20 +405,7 @@ class MainScreen(Screen[None]):
             return
         page = max(self._pages, default=1) + 1
         request = self._start("more", self.tr("loading.more", page=page))
-        stored = loaders.stored_listing(self.ctx.service, request, self._next_url, more=True)
-        if stored is not None:
-            self._listing_loaded(stored)
-        self._run(
-            loaders.load_listing(
-                self.ctx.service,
-                self.post_message,
-                request,
-                self._next_url,
-                refresh=False,
-                more=True,
-            ),
-            "more",
-        )
+        self._load_listing(request, self._next_url, more=True)
 
     # --- articles --------------------------------------------------------------------------
 
