@@ -171,6 +171,18 @@ def _safely(condition: Callable[[], bool]) -> Callable[[], bool]:
     return check
 
 
+def first_screen_shown(app: Any) -> bool:
+    """True once the reader's screen holds the sections and the first section's articles."""
+    from tgreader.ui.screen import MainScreen
+
+    screen = app.screen
+    return (
+        isinstance(screen, MainScreen)
+        and bool(screen.sections.entries)
+        and bool(screen.articles.rows)
+    )
+
+
 def child(kind: str, spawned: float, root: str) -> None:
     """One headless launch: print the seconds from ``spawned`` to the first full frame."""
     if kind == "floor":
@@ -182,17 +194,11 @@ def child(kind: str, spawned: float, root: str) -> None:
             return True
     else:
         from tgreader.ui.app import make_app
-        from tgreader.ui.screen import MainScreen
 
         app = make_app(_settings(Path(root)))
 
         def ready() -> bool:
-            screen = app.screen
-            return (
-                isinstance(screen, MainScreen)
-                and bool(screen.sections.entries)
-                and bool(screen.articles.rows)
-            )
+            return first_screen_shown(app)
 
     # perf_counter and time.time differ by a constant within one process.
     offset = time.time() - time.perf_counter()

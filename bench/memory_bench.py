@@ -59,7 +59,7 @@ def _peak_mb() -> float:
 
 def child(store: Path, data: Path, spawned: float) -> None:
     """In the child: the reader on ``store``; print RSS after the first screen and the peak."""
-    from bench.launch_bench import SIZE, FirstFrame, _safely, _until
+    from bench.launch_bench import SIZE, FirstFrame, _safely, _until, first_screen_shown
     from bench.search_bench import QUERIES
 
     from tgreader.service import Settings
@@ -68,16 +68,7 @@ def child(store: Path, data: Path, spawned: float) -> None:
 
     settings = Settings(cache_dir=store.parent, data_dir=data, offline=True)
     app = make_app(settings)
-
-    def ready() -> bool:
-        screen = app.screen
-        return (
-            isinstance(screen, MainScreen)
-            and bool(screen.sections.entries)
-            and bool(screen.articles.rows)
-        )
-
-    frames = FirstFrame(app, _safely(ready))
+    frames = FirstFrame(app, _safely(lambda: first_screen_shown(app)))
     found: dict[str, Any] = {}
 
     async def pilot(p: Any) -> None:
