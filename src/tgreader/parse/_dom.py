@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from tgreader.text import clean, fold_key
+from tgreader.text import clean, clean_word_count, fold_key
 
 __all__ = [
     "BLOCK_TAGS",
@@ -61,7 +61,7 @@ def same_key(text: str, key: str) -> bool:
     """``fold_key(text) == key`` for cleaned ``text`` (see :func:`tgreader.text.clean`),
     without folding a text whose word count rules it out."""
     want = len(key.split())
-    words = text.count(" ") + 1 if text else 0
+    words = clean_word_count(text)
     if words < want:
         return False
     if words > want and words - erasable_words(text) > want:

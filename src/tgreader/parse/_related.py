@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from tgreader.model import Link
 from tgreader.parse._blocks import RELATED_HEADINGS, TRAILING_HEADINGS
 from tgreader.parse._dom import attr, erasable_words, heading_key, node_text
-from tgreader.text import clean, fold_key
+from tgreader.text import clean, clean_word_count, fold_key
 from tgreader.urls import Site, is_article_url
 
 __all__ = ["article_links", "find_related"]
@@ -69,7 +69,7 @@ def _first_block(nodes: Iterable[LexborNode], page_url: str, site: Site) -> list
             continue
         own = clean(raw)
         # A heading is a few words: skip text whose folded key cannot have that many.
-        words = own.count(" ") + 1 if own else 0
+        words = clean_word_count(own)
         if words < _MIN_WORDS or (words > _MAX_WORDS and words - erasable_words(own) > _MAX_WORDS):
             continue
         if fold_key(own).strip(_HEADING_PUNCTUATION) not in RELATED_HEADINGS:
