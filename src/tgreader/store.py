@@ -396,7 +396,9 @@ class Store(_sqlite.Database):
             (*key, zlib.compress(skeleton, 9), split, zlib.compress(row.parsed, 9)),
         )
         assert made.lastrowid is not None
-        shared = self._dict(db, made.lastrowid)
+        # Built here, not read back through the cache: the row is not committed yet, and a
+        # rolled-back id is given again, so caching it could serve a later, other one.
+        shared = _Dict(made.lastrowid, skeleton, split, row.parsed[-_DICT_SIZE:])
         return {
             "body": _deflate(row.html, shared.for_html(row.parsed)),
             "parsed": _deflate(row.parsed, shared.parsed),

@@ -4,6 +4,7 @@ index, and the migration of a schema 1 file."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sqlite3
@@ -171,6 +172,33 @@ def test_clear_removes_the_dictionaries_too(path: Path) -> None:
         opened.put(again.url, again, page_html(again))
         stored = opened.get(again.url)
         assert stored is not None and stored.html == page_html(again)
+
+
+def test_a_dictionary_of_a_failed_write_is_never_served_for_another(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A write that fails after its page became a new dictionary is rolled back, and so is
+    # the dictionary's id, which the next new dictionary then gets: nothing of the failed
+    # one may be kept under that id.
+    first = article(1)
+    other = dataclasses.replace(article(2, "Chuyển đổi số ở cơ sở"), generation="A")
+    encode = Store._encode
+
+    def encode_then_fail(self: Store, db: sqlite3.Connection, row: object) -> object:
+        encode(self, db, row)  # type: ignore[arg-type]
+        raise sqlite3.OperationalError("disk I/O error")
+
+    with Store.open(path) as opened:
+        monkeypatch.setattr(Store, "_encode", encode_then_fail)
+        with pytest.raises(store.StoreError):
+            opened.put(first.url, first, page_html(first))
+        monkeypatch.setattr(Store, "_encode", encode)
+        opened.put(other.url, other, page_html(other))
+        opened.put(first.url, first, page_html(first))
+    with Store.open(path) as again:  # a new process: nothing cached
+        for page in (other, first):
+            stored = again.get(page.url)
+            assert stored is not None and stored.model() == page
 
 
 def test_a_missing_dictionary_is_a_store_error_not_a_crash(path: Path) -> None:
