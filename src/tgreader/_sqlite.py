@@ -36,6 +36,12 @@ __all__ = [
 Migration = Sequence[str]
 
 BUSY_TIMEOUT_S = 10.0
+# The page size of a new file (SQLite's default is 4096). Half of that suits what tgreader
+# stores: compressed pages of 1-3 KB pack with less slack, and every table and index of a
+# small store costs half as much (measured: an archive's file a seventh smaller, its
+# searches about 5 % slower; 1024 made them half slower). A file keeps the size it was made
+# with.
+PAGE_SIZE = 2048
 # PRAGMA application_id of tgreader's files ("TGRD"), so tools like file(1) can tell them.
 APPLICATION_ID = 0x54475244
 
@@ -209,6 +215,11 @@ def _connect(path: Path) -> sqlite3.Connection:
     )
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        # Only a new, empty file takes these. With auto-vacuum, the pages a commit frees
+        # (the search index merges its segments as it grows) leave the file at once
+        # instead of waiting for `cache vacuum` (which also turns it on for older files).
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        conn.execute("PRAGMA auto_vacuum = FULL")
         _set_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")

@@ -9,13 +9,21 @@ sidebars, footer), and a page's text is also in its parse. So a page is compress
 a dictionary (``page_dicts``: an earlier page of its kind and generation without its own
 text, with the page's own parse where that text stood, so that each part lies about as far
 back as zlib's 32 KB window allows), and ``pages.dict`` names the dictionary (NULL: plain
-zlib). Read pages through :meth:`Store.get`, never by decompressing columns by hand.
+zlib). Pages of other kinds share the furniture too: a dictionary is itself kept
+compressed against an older one, ``page_dicts.base``, when that is smaller (schema 3; a
+base is always kept plain). Read pages through :meth:`Store.get`, never by decompressing
+columns by hand.
 The search index is contentless: it keeps no copy of the (folded) text, only the index.
 Since such an index cannot drop a row without being given its text again, a page whose
-words are indexed is never rewritten in place: a replaced or deleted article leaves its
-index row behind under an id that is never used again, every query joins the pages (so
-such rows are never seen), and :meth:`Store.vacuum` rebuilds the index without them. The
-view ``pages_fts`` lists the index rows of stored pages, for inspection.
+words are indexed is never re-indexed under the same key: a replaced or deleted article
+leaves its index row behind under a key that is never used again, every query joins the
+pages (so such rows are never seen), and :meth:`Store.vacuum` rebuilds the index without
+them. The view ``pages_fts`` lists the index rows of stored pages, for inspection.
+
+Search keys (schema 3): an article's row in the index has the key ``pages.doc``, made from
+its publication time (:func:`_doc_base`), so the index's own order is newest last. A broad
+query is then ranked among its most recent matches only (FTS5 reads just that stretch of
+each word's list), not among every match of the archive: see :meth:`Store.search`.
 
 Threading: the UI calls a Store from worker threads. Each Store owns one connection,
 opened with ``check_same_thread=False`` and guarded by a lock; several Stores (or several
@@ -28,17 +36,16 @@ fetch has nothing to write, so it can never remove or overwrite what is stored.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import json
 import os
 import sqlite3
-import threading
 import time
 import zlib
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, cast
+from typing import Any, Literal, NamedTuple, Self, cast
 
 from platformdirs import user_cache_dir
 
@@ -62,6 +69,7 @@ from tgreader.search import (
     section_key,
     url_section_keys,
 )
+from tgreader.text import VN_TZ
 
 __all__ = [
     "STORE_FILENAME",
@@ -90,7 +98,15 @@ _DICT_SIZE = 30_000
 # site's look changed).
 _DICT_POOR = 0.2
 _DICT_PATIENCE = 16
-_SPLIT_ABOVE = 4000  # ids: below this the index is ranked in one go (see Store._rank)
+# A query with more matches than this is ranked among its newest this many first (see
+# Store.search): a reader's page of hits then costs the same in any size of archive.
+_RECENT_MATCHES = 2000
+# Index keys per minute of publication time since _DOC_EPOCH (see _doc_base). The site
+# gives minutes. Small keys close together keep the index small: it stores a key as the
+# distance from the one before, or whole at the start of a list, in 7-bit bytes (four up
+# to 2**28, which these reach in 2063).
+_DOC_SLOTS = 8
+_DOC_EPOCH = int(datetime(2000, 1, 1, tzinfo=VN_TZ).timestamp())
 # bm25 weights in column order: title, sapo, body, captions.
 _BM25_WEIGHTS = "10.0, 4.0, 1.0, 2.0"
 _FRESH_SKEW_S = 60.0  # a checked_at this far in the future is a clock jump, not freshness
@@ -167,7 +183,30 @@ _MIGRATIONS: tuple[_sqlite.Migration, ...] = (
             FROM search_index AS i JOIN pages AS p ON p.id = i.rowid
         """,
     ),
+    (
+        # Schema 3: index keys in publication order (see the module doc). The index is
+        # emptied here and rebuilt under the new keys when the store is opened
+        # (Store._index_new), where the articles' parses can be read.
+        "ALTER TABLE pages ADD COLUMN doc INTEGER",
+        "CREATE UNIQUE INDEX pages_doc ON pages (doc)",
+        # A dictionary compressed against another (NULL: plain zlib), see Store._encode.
+        "ALTER TABLE page_dicts ADD COLUMN base INTEGER REFERENCES page_dicts (id)",
+        # Most pages are stored under the URL they were fetched at: index only the others.
+        "DROP INDEX pages_final_url",
+        "CREATE INDEX pages_redirected ON pages (final_url) WHERE final_url <> url",
+        "INSERT INTO search_index (search_index) VALUES ('delete-all')",
+        "DROP VIEW pages_fts",
+        """
+        CREATE VIEW pages_fts (rowid, title, sapo, body, captions, url, section) AS
+            SELECT i.rowid, p.title, NULL, NULL, NULL, p.url, p.section
+            FROM search_index AS i JOIN pages AS p ON p.doc = i.rowid
+        """,
+    ),
 )
+
+# The pages stored under a URL (?1) or redirected to it. The second half names the
+# condition of the partial index pages_redirected, so SQLite can use it.
+_BY_URL = "(url = ?1 OR (final_url = ?1 AND final_url <> url))"
 
 _PAGE_COLUMNS = (
     "url, final_url, kind, status, etag, last_modified, fetched_at, checked_at, body, "
@@ -291,8 +330,10 @@ class _Dict:
         return head + tail, len(head)
 
 
-def _deflate(data: bytes, zdict: bytes) -> bytes:
-    packer = zlib.compressobj(_ZLIB_LEVEL, zdict=zdict)
+def _deflate(data: bytes, zdict: bytes | None, level: int = _ZLIB_LEVEL) -> bytes:
+    if zdict is None:
+        return zlib.compress(data, level)
+    packer = zlib.compressobj(level, zdict=zdict)
     return packer.compress(data) + packer.flush()
 
 
@@ -316,6 +357,41 @@ def _kind_of(page: PageModel) -> PageKind:
     raise TypeError(f"not a parsed page: {type(page).__name__}")
 
 
+def _doc_base(published: str | None) -> int:
+    """The lowest index key of an article published at ``published`` (ISO 8601, as in
+    ``pages.published``): its minute since _DOC_EPOCH times _DOC_SLOTS. An article without
+    a date counts as older than every dated one: the reader is not told it is recent."""
+    if published is None:
+        return 0
+    try:
+        when = datetime.fromisoformat(published)
+    except ValueError:
+        return 0
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=VN_TZ)
+    return max(0, (int(when.timestamp()) - _DOC_EPOCH) // 60) * _DOC_SLOTS
+
+
+def _free_doc(db: sqlite3.Connection, published: str | None) -> int:
+    """A key for a new index row: at or after the slots of ``published``'s minute, never one
+    the index holds (a replaced or deleted article's row, see the module doc) or a page has.
+    Past a minute's last slot, the next minute's slots are used."""
+    low = _doc_base(published)
+    while True:
+        high = low + _DOC_SLOTS - 1
+        used = db.execute(
+            "SELECT max(k) FROM (SELECT max(id) AS k FROM search_index_docsize "
+            "WHERE id BETWEEN ?1 AND ?2 UNION ALL "
+            "SELECT max(doc) FROM pages WHERE doc BETWEEN ?1 AND ?2)",
+            (low, high),
+        ).fetchone()[0]
+        if used is None:
+            return low
+        if used < high:
+            return int(used) + 1
+        low = high + 1
+
+
 class Store(_sqlite.Database):
     """The page cache. Open with :meth:`Store.open`; safe to share between threads."""
 
@@ -328,22 +404,18 @@ class Store(_sqlite.Database):
         super().__init__(conn, path, recovered_from)
         self._dicts: dict[int, _Dict] = {}  # read once: a dictionary never changes
         self._poorly_served: dict[tuple[str, str], int] = {}
-        # Search's second connection and the thread it runs in (see _rank), made on demand.
-        self._helper_lock = threading.Lock()
-        self._helper: concurrent.futures.ThreadPoolExecutor | None = None
-        self._helper_conn: sqlite3.Connection | None = None
 
-    def close(self) -> None:
-        """Close the connection; later calls raise StoreError."""
-        with self._helper_lock:
-            helper, self._helper = self._helper, None
-        if helper is not None:
-            helper.shutdown(wait=True)
-            if self._helper_conn is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    self._helper_conn.close()
-                self._helper_conn = None
-        super().close()
+    @classmethod
+    def open(cls, path: Path, *, recover: bool = False) -> Self:
+        """Open or create the store at ``path`` (see :meth:`_sqlite.Database.open`); the
+        articles of a store from before schema 3 are indexed under their new keys first."""
+        opened = super().open(path, recover=recover)
+        try:
+            opened._index_new()
+        except BaseException:
+            opened.close()
+            raise
+        return opened
 
     # --- dictionaries -----------------------------------------------------------------
 
@@ -351,12 +423,16 @@ class Store(_sqlite.Database):
         found = self._dicts.get(dict_id)
         if found is None:
             row = db.execute(
-                "SELECT html, split, parsed FROM page_dicts WHERE id = ?", (dict_id,)
+                "SELECT html, split, parsed, base FROM page_dicts WHERE id = ?", (dict_id,)
             ).fetchone()
             if row is None:
                 raise zlib.error(f"compression dictionary {dict_id} is missing")
-            html, split, parsed = zlib.decompress(row[0]), int(row[1]), zlib.decompress(row[2])
-            found = _Dict(dict_id, html, split, parsed[-_DICT_SIZE:])
+            if row[3] is not None and not 0 < row[3] < dict_id:  # a base is an older one
+                raise zlib.error(f"compression dictionary {dict_id} has a bad base")
+            base = self._dict(db, row[3]) if row[3] is not None else None
+            html = _inflate(row[0], base.html[-_DICT_SIZE:] if base else None)
+            parsed = _inflate(row[2], base.parsed if base else None)
+            found = _Dict(dict_id, html, int(row[1]), parsed[-_DICT_SIZE:])
             self._dicts[dict_id] = found
         return found
 
@@ -391,9 +467,23 @@ class Store(_sqlite.Database):
                 return {"body": body, "parsed": parsed, "dict": latest}
         self._poorly_served.pop(key, None)
         skeleton, split = _Dict.layout(row.html, row.parsed_dict)
+        # Pages of other kinds share much of the furniture: a new dictionary is kept
+        # compressed against the latest one kept plain (its base), when that is smaller.
+        plain = (_deflate(skeleton, None, 9), _deflate(row.parsed, None, 9))
+        packed, base_id = plain, None
+        root_id = db.execute("SELECT max(id) FROM page_dicts WHERE base IS NULL").fetchone()[0]
+        if root_id is not None:
+            root = self._dict(db, root_id)
+            against = (
+                _deflate(skeleton, root.html[-_DICT_SIZE:], 9),
+                _deflate(row.parsed, root.parsed, 9),
+            )
+            if sum(map(len, against)) < sum(map(len, plain)):
+                packed, base_id = against, root_id
         made = db.execute(
-            "INSERT INTO page_dicts (kind, generation, html, split, parsed) VALUES (?, ?, ?, ?, ?)",
-            (*key, zlib.compress(skeleton, 9), split, zlib.compress(row.parsed, 9)),
+            "INSERT INTO page_dicts (kind, generation, html, split, parsed, base) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (*key, packed[0], split, packed[1], base_id),
         )
         assert made.lastrowid is not None
         # Built here, not read back through the cache: the row is not committed yet, and a
@@ -411,7 +501,7 @@ class Store(_sqlite.Database):
         """The page stored under ``url`` (or whose final URL after redirects is ``url``)."""
         with self._db() as db:
             row = db.execute(
-                f"SELECT {_PAGE_COLUMNS} FROM pages WHERE url = ?1 OR final_url = ?1 "
+                f"SELECT {_PAGE_COLUMNS} FROM pages WHERE {_BY_URL} "
                 "ORDER BY url = ?1 DESC, fetched_at DESC LIMIT 1",
                 (url,),
             ).fetchone()
@@ -444,7 +534,7 @@ class Store(_sqlite.Database):
         now = time.time() if now is None else now
         with self._db() as db:
             row = db.execute(
-                "SELECT checked_at FROM pages WHERE url = ?1 OR final_url = ?1 "
+                f"SELECT checked_at FROM pages WHERE {_BY_URL} "
                 "ORDER BY url = ?1 DESC, fetched_at DESC LIMIT 1",
                 (url,),
             ).fetchone()
@@ -468,43 +558,34 @@ class Store(_sqlite.Database):
     def search(
         self, query: str, *, limit: int = 20, offset: int = 0, section: str | None = None
     ) -> list[SearchHit]:
-        """Stored articles matching ``query``, best first (title weighs most): ``limit`` of
-        them after the ``offset`` best (the next page of a result list).
+        """Stored articles matching ``query``: ``limit`` of them after the first ``offset``
+        (the next page of a result list).
+
+        The order: best first (the title weighs most) among the query's 2,000 most recently
+        published matches, then the older matches, best first. A news archive's broad query
+        matches most of it; ranking it all would make a page of hits cost time in proportion
+        to the archive, and the newest good match is what a reader of news looks for.
 
         Any text is a valid query: FTS5 operators typed by the user are plain words.
         """
         match = build_match_query(query)
         if match is None or limit <= 0 or offset < 0:
             return []
-        # Rank first and take the best few, then read those pages only: the join and the
-        # parse columns are never touched for the thousands of other matches.
-        best = (
-            f"SELECT rowid, bm25(search_index, {_BM25_WEIGHTS}) AS score FROM search_index "
-            "WHERE search_index MATCH ?"
-        )
+        where = "search_index MATCH ?"
         params: list[Any] = [match]
         if section is not None:
-            best += " AND rowid IN (SELECT id FROM pages WHERE instr(section_keys, ?) > 0)"
+            where += " AND rowid IN (SELECT doc FROM pages WHERE instr(section_keys, ?) > 0)"
             params.append(f" {section_key(section)} ")
         try:
             with self._db() as db:
-                ranked = self._rank(db, best, params, offset + limit)
-                rows = self._hit_rows(db, [r[0] for r in ranked])
-                if len(rows) < len(ranked):
-                    # Rows left behind by replaced or deleted articles (see the module doc)
-                    # took places: rank again among stored pages only.
-                    only_stored = best.replace(
-                        "MATCH ?", "MATCH ? AND rowid IN (SELECT id FROM pages)", 1
-                    )
-                    ranked = self._rank(db, only_stored, params, offset + limit)
-                    rows = self._hit_rows(db, [r[0] for r in ranked])
-                ranked = ranked[offset:]
+                ranked = self._ranked(db, where, params, offset + limit)[offset:]
+                rows = self._hit_rows(db, [doc for doc, _score in ranked])
                 texts: dict[int, bytes | None] = {}
-                for page_id, (_url, _title, _sec, _published, parsed, dict_id) in rows.items():
+                for doc, (_url, _title, _sec, _published, parsed, dict_id) in rows.items():
                     try:
-                        texts[page_id] = self._decode(db, None, parsed, dict_id)[1]
+                        texts[doc] = self._decode(db, None, parsed, dict_id)[1]
                     except zlib.error:
-                        texts[page_id] = None
+                        texts[doc] = None
         except StoreError as error:
             # build_match_query quotes everything, so this is a safety net, not a path.
             if error.cause.startswith("fts5:"):
@@ -513,12 +594,12 @@ class Store(_sqlite.Database):
         phrases = query_phrases(query)
         hits: list[SearchHit] = []
         spans: tuple[tuple[int, int], ...]
-        for page_id, rank in ranked:
-            if page_id not in rows:
+        for doc, rank in ranked:
+            if doc not in rows:
                 continue
-            url, title, sec, published, _parsed, _dict = rows[page_id]
+            url, title, sec, published, _parsed, _dict = rows[doc]
             try:
-                raw = texts[page_id]
+                raw = texts[doc]
                 if raw is None:
                     raise ValueError("damaged")
                 text = article_text(json.loads(raw.decode("utf-8")))
@@ -530,57 +611,68 @@ class Store(_sqlite.Database):
             hits.append(SearchHit(url, title or "", sec, published, snippet, spans, -rank))
         return hits
 
-    def _rank(
-        self, db: sqlite3.Connection, best: str, params: list[Any], limit: int
+    @staticmethod
+    def _ranked(
+        db: sqlite3.Connection, where: str, params: list[Any], want: int
     ) -> list[tuple[int, float]]:
-        """The ``limit`` best (rowid, score) of ``best``, a query of the index.
+        """The first ``want`` (key, score) of stored articles matching ``where`` (a
+        condition on the index), in the order :meth:`search` gives.
 
-        bm25 scores every matching article (about 1.5 µs each). On a big index the two
-        halves of the rowid range are ranked at once, on two connections: SQLite lets go of
-        the interpreter lock while it works, so a second core halves the wait. Scores are
-        the same (bm25 takes its statistics from the whole index), and the best of the
-        two halves' best are the best of all.
+        bm25 scores each match it is given (a few µs each). The index's keys follow the
+        publication time, so the _RECENT_MATCHES newest matches are those from the
+        _RECENT_MATCHES-th key from the end on: found by reading the end of each word's
+        list, and ranked without touching the rest of it. (That count is of index rows: a
+        row left behind by a replaced article takes a place in it until a vacuum, though
+        never among the hits. Counting stored pages only would cost a lookup per match.)
         """
-        order = " ORDER BY score, rowid LIMIT ?"
-        low, high = db.execute("SELECT min(id), max(id) FROM search_index_docsize").fetchone()
-        if low is None or high - low < _SPLIT_ABOVE:
-            return list(db.execute(best + order, [*params, limit]).fetchall())
-        middle = (low + high) // 2
-        upper = self._search_helper().submit(
-            self._rank_upper, best + " AND rowid > ?" + order, [*params, middle, limit]
-        )
-        lower = db.execute(best + " AND rowid <= ?" + order, [*params, middle, limit])
-        both = lower.fetchall() + upper.result()
-        return sorted(both, key=lambda row: (row[1], row[0]))[:limit]
-
-    def _search_helper(self) -> concurrent.futures.ThreadPoolExecutor:
-        with self._helper_lock:
-            if self._helper is None:
-                self._helper = concurrent.futures.ThreadPoolExecutor(
-                    max_workers=1, thread_name_prefix="tgreader-search"
-                )
-            return self._helper
-
-    def _rank_upper(self, sql: str, params: list[Any]) -> list[tuple[int, float]]:
-        """Run a ranking query on the second, read-only connection (the helper thread's)."""
-        if self._helper_conn is None:
-            conn = sqlite3.connect(
-                self.path, timeout=_sqlite.BUSY_TIMEOUT_S, check_same_thread=False,
-                isolation_level=None,
-            )  # fmt: skip
-            conn.execute("PRAGMA query_only = ON")
-            self._helper_conn = conn
-        return list(self._helper_conn.execute(sql, params).fetchall())
+        cut = db.execute(
+            f"SELECT rowid FROM search_index WHERE {where} ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            [*params, _RECENT_MATCHES - 1],
+        ).fetchone()
+        tiers: list[tuple[str, list[Any]]] = [("", [])]
+        if cut is not None:
+            tiers = [(" AND rowid >= ?", [cut[0]]), (" AND rowid < ?", [cut[0]])]
+        found: list[tuple[int, float]] = []
+        for tier, bound in tiers:
+            if len(found) >= want:
+                break
+            found += Store._rank(db, where + tier, [*params, *bound], want - len(found))
+        return found
 
     @staticmethod
-    def _hit_rows(db: sqlite3.Connection, ids: list[int]) -> dict[int, tuple[Any, ...]]:
-        if not ids:
+    def _rank(
+        db: sqlite3.Connection, where: str, params: list[Any], limit: int
+    ) -> list[tuple[int, float]]:
+        """The ``limit`` best (key, score) of stored articles matching ``where``; fewer only
+        when there are no more."""
+        sql = (
+            f"SELECT rowid, bm25(search_index, {_BM25_WEIGHTS}) AS score FROM search_index "
+            f"WHERE {where}{{}} ORDER BY score, rowid LIMIT ?"
+        )
+        best = db.execute(sql.format(""), [*params, limit]).fetchall()
+        if best:
+            marks = ", ".join("?" * len(best))
+            stored = db.execute(
+                f"SELECT count(*) FROM pages WHERE doc IN ({marks})", [r[0] for r in best]
+            ).fetchone()[0]
+            if stored < len(best):
+                # Rows left behind by replaced or deleted articles (see the module doc)
+                # took places: rank again among stored pages only.
+                only_stored = " AND rowid IN (SELECT doc FROM pages)"
+                best = db.execute(sql.format(only_stored), [*params, limit]).fetchall()
+        return [(int(r[0]), float(r[1])) for r in best]
+
+    @staticmethod
+    def _hit_rows(db: sqlite3.Connection, docs: list[int]) -> dict[int, tuple[Any, ...]]:
+        if not docs:
             return {}
-        marks = ", ".join("?" * len(ids))
+        marks = ", ".join("?" * len(docs))
         found = db.execute(
-            "SELECT id, url, title, section, published, parsed, dict FROM pages "
-            f"WHERE id IN ({marks}) AND kind = 'article'",
-            ids,
+            # Only articles have keys. (A condition on the kind would have SQLite walk
+            # every article by the kind's index instead of looking the keys up.)
+            "SELECT doc, url, title, section, published, parsed, dict FROM pages "
+            f"WHERE doc IN ({marks})",
+            docs,
         )
         return {row[0]: row[1:] for row in found}
 
@@ -633,14 +725,11 @@ class Store(_sqlite.Database):
         row = self._prepare(url, page, html, final_url, status, etag, last_modified, fetched_at)
         with self._db() as db, _sqlite.transaction(db):
             values = {**row.values, **self._encode(db, row)}
-            old = db.execute("SELECT id, kind FROM pages WHERE url = ?", (url,)).fetchone()
-            if old is not None and old[1] == "article":
-                # Its words stay in the contentless index under its id: the page gets a new
-                # id, and the old one is never used again (see the module doc).
-                db.execute("DELETE FROM pages WHERE id = ?", (old[0],))
-                old = None
+            # A new index row under a new key: the old words stay in the contentless
+            # index under the old key, which is never used again (see the module doc).
+            doc = _free_doc(db, row.values["published"]) if row.index is not None else None
+            old = db.execute("SELECT id FROM pages WHERE url = ?", (url,)).fetchone()
             if old is not None:
-                page_id = old[0]
                 db.execute(
                     """
                     UPDATE pages SET final_url = :final_url, kind = :kind, status = :status,
@@ -648,33 +737,28 @@ class Store(_sqlite.Database):
                         checked_at = :fetched_at, body = :body, raw_size = :raw_size,
                         parsed = :parsed, generation = :generation, title = :title,
                         section = :section, section_keys = :section_keys,
-                        published = :published, dict = :dict
+                        published = :published, dict = :dict, doc = :doc
                     WHERE id = :id
                     """,
-                    {**values, "id": page_id},
+                    {**values, "doc": doc, "id": old[0]},
                 )
             else:
-                # Above every id the index has ever held, not only those of stored pages.
-                page_id = db.execute(
-                    "SELECT max(coalesce((SELECT max(id) FROM pages), 0), "
-                    "coalesce((SELECT max(id) FROM search_index_docsize), 0)) + 1"
-                ).fetchone()[0]
                 db.execute(
                     """
-                    INSERT INTO pages (id, url, final_url, kind, status, etag, last_modified,
+                    INSERT INTO pages (url, final_url, kind, status, etag, last_modified,
                         fetched_at, checked_at, body, raw_size, parsed, generation, title,
-                        section, section_keys, published, dict)
-                    VALUES (:id, :url, :final_url, :kind, :status, :etag, :last_modified,
+                        section, section_keys, published, dict, doc)
+                    VALUES (:url, :final_url, :kind, :status, :etag, :last_modified,
                         :fetched_at, :fetched_at, :body, :raw_size, :parsed, :generation,
-                        :title, :section, :section_keys, :published, :dict)
+                        :title, :section, :section_keys, :published, :dict, :doc)
                     """,
-                    {**values, "id": page_id},
+                    {**values, "doc": doc},
                 )
             if row.index is not None:
                 db.execute(
                     "INSERT INTO search_index (rowid, title, sapo, body, captions) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    (page_id, *row.index),
+                    (doc, *row.index),
                 )
 
     @staticmethod
@@ -742,9 +826,9 @@ class Store(_sqlite.Database):
         checked_at = time.time() if checked_at is None else checked_at
         with self._db() as db, _sqlite.transaction(db):
             cursor = db.execute(
-                "UPDATE pages SET checked_at = ?1, etag = coalesce(?2, etag), "
-                "last_modified = coalesce(?3, last_modified) WHERE url = ?4 OR final_url = ?4",
-                (checked_at, etag, last_modified, url),
+                "UPDATE pages SET checked_at = ?2, etag = coalesce(?3, etag), "
+                f"last_modified = coalesce(?4, last_modified) WHERE {_BY_URL}",
+                (url, checked_at, etag, last_modified),
             )
             return cursor.rowcount > 0
 
@@ -752,7 +836,7 @@ class Store(_sqlite.Database):
         """Remove the page stored under ``url`` (or with that final URL) from the store and
         from search (its index row is dropped by the next :meth:`vacuum`)."""
         with self._db() as db, _sqlite.transaction(db):
-            cursor = db.execute("DELETE FROM pages WHERE url = ?1 OR final_url = ?1", (url,))
+            cursor = db.execute(f"DELETE FROM pages WHERE {_BY_URL}", (url,))
             return cursor.rowcount > 0
 
     def clear(self) -> int:
@@ -781,10 +865,21 @@ class Store(_sqlite.Database):
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _reindex(self, db: sqlite3.Connection) -> None:
-        """Build the search index again from the stored articles' parses."""
+        """Build the search index again from the stored articles' parses, under new keys."""
         db.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
-        rows = db.execute("SELECT id, parsed, dict FROM pages WHERE kind = 'article'")
-        for page_id, parsed, dict_id in rows.fetchall():
+        db.execute("UPDATE pages SET doc = NULL WHERE doc IS NOT NULL")
+        self._index_unkeyed(db)
+
+    def _index_unkeyed(self, db: sqlite3.Connection) -> None:
+        """Give every article without an index key (``pages.doc``) one, and index it."""
+        rows = db.execute(
+            "SELECT id, published, parsed, dict FROM pages "
+            "WHERE doc IS NULL AND kind = 'article' ORDER BY id"
+        )
+        for page_id, published, parsed, dict_id in rows.fetchall():
+            doc = _free_doc(db, published)
+            # Keyed even when its parse cannot be read, so it is not tried at every open.
+            db.execute("UPDATE pages SET doc = ? WHERE id = ?", (doc, page_id))
             try:
                 parsed_json = self._decode(db, None, parsed, dict_id)[1]
                 folded = article_text(json.loads(parsed_json.decode("utf-8"))).folded()
@@ -793,5 +888,15 @@ class Store(_sqlite.Database):
             db.execute(
                 "INSERT INTO search_index (rowid, title, sapo, body, captions) "
                 "VALUES (?, ?, ?, ?, ?)",
-                (page_id, folded.title, folded.sapo, folded.body, folded.captions),
+                (doc, folded.title, folded.sapo, folded.body, folded.captions),
             )
+
+    def _index_new(self) -> None:
+        """Index the articles of a store from before schema 3 (see _MIGRATIONS) under
+        their new keys; in a store already keyed, one lookup and nothing to do."""
+        unkeyed = "SELECT EXISTS (SELECT 1 FROM pages WHERE doc IS NULL AND kind = 'article')"
+        with self._db() as db:
+            if not db.execute(unkeyed).fetchone()[0]:
+                return
+            with _sqlite.transaction(db):
+                self._index_unkeyed(db)

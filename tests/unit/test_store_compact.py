@@ -1,6 +1,7 @@
-"""Schema 2 of the page store: pages compressed against per-kind dictionaries, a contentless
-search index whose rows of replaced pages are never seen, ranking in two halves on a big
-index, and the migration of a schema 1 file."""
+"""Schemas 2 and 3 of the page store: pages compressed against per-kind dictionaries, a
+contentless search index whose rows of replaced pages are never seen, index keys in
+publication order and the ranking of a query's most recent matches first, and the migration
+of schema 1 and 2 files."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -126,39 +127,138 @@ def test_a_replaced_article_is_never_found_by_its_old_words(path: Path) -> None:
         assert opened.check() == []
 
 
-def test_ids_of_deleted_articles_are_never_given_again(path: Path) -> None:
+def test_keys_of_deleted_articles_are_never_given_again(path: Path) -> None:
+    # Articles published in the same minute share its slots.
+    pages = [
+        dataclasses.replace(article(n, "Kinh tế số"), published=article(0).published)
+        for n in range(3)
+    ]
     with Store.open(path) as opened:
-        pages = [article(n, "Kinh tế số") for n in range(3)]
         for page in pages:
             opened.put(page.url, page, page_html(page))
-        last = rows(path, "SELECT max(id) FROM pages")[0][0]
+        last = rows(path, "SELECT max(doc) FROM pages")[0][0]
         with sqlite3.connect(path) as conn:  # by hand, behind the store's back
-            conn.execute("DELETE FROM pages WHERE id = ?", (last,))
-        fresh = article(9, "Chuyển đổi xanh")
+            conn.execute("DELETE FROM pages WHERE doc = ?", (last,))
+        fresh = dataclasses.replace(article(9, "Chuyển đổi xanh"), published=pages[0].published)
         opened.put(fresh.url, fresh, page_html(fresh))
-        new_id = rows(path, f"SELECT id FROM pages WHERE url = '{fresh.url}'")[0][0]
-        assert isinstance(new_id, int) and isinstance(last, int) and new_id > last
+        new_doc = rows(path, f"SELECT doc FROM pages WHERE url = '{fresh.url}'")[0][0]
+        assert isinstance(new_doc, int) and isinstance(last, int) and new_doc > last
         assert sorted(h.url for h in opened.search("kinh te so")) == sorted(
             p.url for p in pages[:2]
         )
         assert [h.url for h in opened.search("chuyen doi xanh")] == [fresh.url]
 
 
-def test_ranking_in_two_halves_gives_the_same_hits(
+def test_index_keys_follow_the_publication_time(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(store, "_DOC_SLOTS", 2)  # a minute's slots run out at the third
+    day = datetime(2024, 5, 1, 8, 0, tzinfo=VN_TZ)
+    stamps = [day + timedelta(days=d) for d in (3, 0, 2, 0, 0, 1)]
+    pages = [
+        dataclasses.replace(article(n), published=Published(when)) for n, when in enumerate(stamps)
+    ]
+    undated = dataclasses.replace(article(20), published=None)
     with Store.open(path) as opened:
-        for n in range(40):
-            words = "Hội nghị tuyên giáo " * (1 + n % 7)
-            page = article(n, words.strip())
+        for page in [*pages, undated]:
             opened.put(page.url, page, page_html(page))
-        whole = [(h.url, h.score) for h in opened.search("hoi nghi", limit=15)]
-        monkeypatch.setattr(store, "_SPLIT_ABOVE", 0)
-        halves = [(h.url, h.score) for h in opened.search("hoi nghi", limit=15)]
-        assert halves == whole
-        assert len(whole) == 15
-        section = opened.search("hoi nghi", limit=5, section="thoi-su")
-        assert len(section) == 5
+        keyed = dict(rows(path, "SELECT url, doc FROM pages WHERE kind = 'article'"))
+        # Newest last; the undated one before every dated one; three articles of one
+        # minute in the order they came, the third in the next minute's slots.
+        order = sorted(keyed, key=lambda url: keyed[url])  # type: ignore[arg-type, return-value]
+        by_time = [undated, pages[1], pages[3], pages[4], pages[5], pages[2], pages[0]]
+        assert order == [p.url for p in by_time]
+        assert len(set(keyed.values())) == len(keyed)
+        first = (int(day.timestamp()) - store._DOC_EPOCH) // 60 * 2
+        assert [keyed[pages[i].url] for i in (1, 3, 4)] == [first, first + 1, first + 2]
+        # A vacuum that rebuilds the index keys them again, in the same order.
+        with sqlite3.connect(path) as conn:
+            conn.execute("DELETE FROM pages WHERE url = ?", (pages[5].url,))
+        opened.vacuum()
+        again = dict(rows(path, "SELECT url, doc FROM pages WHERE kind = 'article'"))
+        assert sorted(again, key=lambda url: again[url]) == [  # type: ignore[arg-type, return-value]
+            p.url for p in by_time if p is not pages[5]
+        ]
+        assert rows(path, "SELECT count(*) FROM search_index_docsize") == [(len(again),)]
+
+
+def _scored(n: int) -> Article:
+    """Article ``n``, published on day ``n``, with ``1 + n * 5 % 7`` mentions of the
+    query: scores that do not follow the dates."""
+    words = "Hội nghị tuyên giáo " * (1 + n * 5 % 7)
+    page = article(n, words.strip())
+    when = datetime(2024, 1, 1, 9, 0, tzinfo=VN_TZ) + timedelta(days=n)
+    return dataclasses.replace(page, published=Published(when))
+
+
+def test_a_broad_query_ranks_its_newest_matches_first(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "_RECENT_MATCHES", 5)
+    pages = [_scored(n) for n in range(14)]
+    other = dataclasses.replace(article(30, "Kinh tế số"), published=pages[-1].published)
+    with Store.open(path) as opened:
+        for page in [*pages, other]:
+            opened.put(page.url, page, page_html(page))
+        hits = opened.search("hoi nghi", limit=50)
+        assert sorted(h.url for h in hits) == sorted(p.url for p in pages)
+        published = {p.url: p.published for p in pages}
+        newest = {p.url for p in pages[-5:]}
+        # The five newest matches, best first; then the nine older ones, best first.
+        assert {h.url for h in hits[:5]} == newest
+        for tier in (hits[:5], hits[5:]):
+            assert [h.score for h in tier] == sorted((h.score for h in tier), reverse=True)
+        assert len({h.score for h in hits[:5]}) > 1 and len({h.score for h in hits[5:]}) > 1
+        assert (
+            min(published[h.url].when for h in hits[:5])
+            > max(  # type: ignore[union-attr]
+                published[h.url].when
+                for h in hits[5:]  # type: ignore[union-attr]
+            )
+        )
+        # Pages of three give the same list, across the two tiers.
+        paged = [
+            h.url for o in range(0, 15, 3) for h in opened.search("hoi nghi", limit=3, offset=o)
+        ]
+        assert paged == [h.url for h in hits]
+        # Fewer matches than that: one ranking, best first.
+        few = opened.search("kinh te so", limit=50)
+        assert [h.url for h in few] == [other.url]
+
+
+def test_rows_left_behind_never_take_a_place_in_either_tier(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "_RECENT_MATCHES", 4)
+    pages = [_scored(n) for n in range(10)]
+    with Store.open(path) as opened:
+        for page in pages:
+            opened.put(page.url, page, page_html(page))
+        # Two of the newest rewritten without the words: their old rows stay in the index.
+        for page in (pages[9], pages[7]):
+            gone = dataclasses.replace(
+                page, title="Bài khác", sapo=None, blocks=(Paragraph("Khác."),)
+            )
+            opened.put(page.url, gone, page_html(gone))
+        matching = [p.url for p in pages if p not in (pages[9], pages[7])]
+        whole = [h.url for h in opened.search("hoi nghi", limit=50)]
+        assert sorted(whole) == sorted(matching)
+        for size in (1, 2, 3):
+            paged = [
+                h.url
+                for o in range(0, 10, size)
+                for h in opened.search("hoi nghi", limit=size, offset=o)
+            ]
+            assert paged == whole, size
+        # (The newest matches are counted among index rows, so a row left behind takes a
+        # place in that count until a vacuum, though never in the hits.)
+        in_section = opened.search("hoi nghi", limit=50, section="thoi-su")
+        assert sorted(h.url for h in in_section) == sorted(whole)
+        opened.vacuum()
+        assert [h.url for h in opened.search("hoi nghi", limit=50)] == [
+            h.url for h in opened.search("hoi nghi", limit=50, section="thoi-su")
+        ]
+        assert opened.search("hoi nghi", limit=50, section="kinh-te") == []
 
 
 def test_clear_removes_the_dictionaries_too(path: Path) -> None:
@@ -250,4 +350,116 @@ def test_a_schema_1_file_is_migrated_with_its_index(path: Path) -> None:
         migrated.put(newer.url, newer, page_html(newer))
         assert len(migrated.search("kinh te so")) == 2
         assert migrated.check() == []
-    assert rows(path, "PRAGMA user_version") == [(2,)]
+    assert rows(path, "PRAGMA user_version") == [(3,)]
+
+
+def test_a_schema_2_file_is_indexed_again_in_publication_order(path: Path) -> None:
+    # A file as the second version of the store wrote it: index rows keyed by page id,
+    # pages in the order they were fetched (newest first, as a sync reads a listing).
+    opened = _sqlite.open_database(path, store._MIGRATIONS[:2])
+    conn = opened.conn
+    pages = [article(n, "Kinh tế số") for n in (5, 3, 1)]
+    for page in pages:
+        parsed = page.to_dict()
+        folded = article_text(parsed).folded()
+        assert page.published is not None
+        page_id = conn.execute(
+            "INSERT INTO pages (url, final_url, kind, status, fetched_at, checked_at, body, "
+            "raw_size, parsed, generation, title, section, section_keys, published) VALUES "
+            "(?, ?, 'article', 200, 1.0, 1.0, ?, ?, ?, 'B', ?, 'Thời sự', ' thoi-su ', ?) "
+            "RETURNING id",
+            (
+                page.url,
+                page.url,
+                zlib.compress(page_html(page).encode()),
+                len(page_html(page).encode()),
+                zlib.compress(json.dumps(parsed, ensure_ascii=False).encode()),
+                page.title,
+                page.published.isoformat(),
+            ),
+        ).fetchone()[0]
+        conn.execute(
+            "INSERT INTO search_index (rowid, title, sapo, body, captions) VALUES (?, ?, ?, ?, ?)",
+            (page_id, folded.title, folded.sapo, folded.body, folded.captions),
+        )
+    conn.close()
+    with Store.open(path) as migrated:
+        assert sorted(h.url for h in migrated.search("kinh te so")) == sorted(p.url for p in pages)
+        assert migrated.check() == []
+    assert rows(path, "PRAGMA user_version") == [(3,)]
+    keyed = rows(path, "SELECT url FROM pages ORDER BY doc")
+    assert [url for (url,) in keyed] == [p.url for p in reversed(pages)]
+    assert rows(path, "SELECT count(*) FROM search_index_docsize") == [(3,)]
+    assert rows(path, "SELECT count(*) FROM pages_fts") == [(3,)]
+
+
+def test_a_new_dictionary_is_kept_against_the_first_when_that_is_smaller(path: Path) -> None:
+    # Another generation of article gets its own dictionary; the site's furniture is the
+    # same, so it is kept compressed against the first.
+    first = article(1)
+    other = dataclasses.replace(article(2, "Chuyển đổi số ở cơ sở"), generation="A")
+    with Store.open(path) as opened:
+        opened.put(first.url, first, page_html(first))
+        opened.put(other.url, other, page_html(other))
+    (root, _), (second, base) = rows(path, "SELECT id, base FROM page_dicts ORDER BY id")
+    assert base == root and second != root
+    plain = len(zlib.compress(page_html(other).encode("utf-8"), 9))
+    kept = rows(path, f"SELECT length(html) FROM page_dicts WHERE id = {second}")[0][0]
+    assert isinstance(kept, int) and kept < plain / 2
+    with Store.open(path) as again:  # a new process: nothing cached
+        for page in (first, other):
+            stored = again.get(page.url)
+            assert stored is not None and stored.model() == page
+            assert stored.html == page_html(page)
+
+
+def test_a_dictionary_whose_base_is_not_older_is_damage_not_a_hang(path: Path) -> None:
+    first = article(1)
+    other = dataclasses.replace(article(2), generation="A")
+    with Store.open(path) as opened:
+        opened.put(first.url, first, page_html(first))
+        opened.put(other.url, other, page_html(other))
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE page_dicts SET base = id WHERE base IS NOT NULL")
+    with Store.open(path) as opened:
+        with pytest.raises(store.StoreError, match="damaged"):
+            opened.get(other.url)
+        stored = opened.get(first.url)
+        assert stored is not None and stored.model() == first
+
+
+def test_lookups_by_url_use_the_indexes(path: Path) -> None:
+    # Only redirected pages are in the index of final URLs; a lookup by URL must still
+    # find them without reading the whole table.
+    with Store.open(path) as opened:
+        page = article(1)
+        opened.put(page.url, page, page_html(page), final_url=page.url + "-moved")
+        assert opened.get(page.url + "-moved") is not None
+        assert opened.has_fresh(page.url + "-moved", ttl=1e9)
+        assert opened.touch(page.url + "-moved")
+    with sqlite3.connect(path) as conn:
+        for sql in (
+            f"SELECT url FROM pages WHERE {store._BY_URL}",
+            f"UPDATE pages SET checked_at = 1 WHERE {store._BY_URL}",
+            f"DELETE FROM pages WHERE {store._BY_URL}",
+        ):
+            plan = " ".join(str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql, ("x",)))
+            assert "SCAN pages" not in plan and "pages_redirected" in plan, plan
+    with Store.open(path) as opened:
+        assert opened.delete(page.url + "-moved")
+        assert opened.get(page.url) is None
+
+
+def test_vacuum_turns_auto_vacuum_on_for_an_older_file(path: Path) -> None:
+    with Store.open(path) as opened:
+        page = article(1)
+        opened.put(page.url, page, page_html(page))
+    assert rows(path, "PRAGMA auto_vacuum") == [(1,)]  # a new file has it
+    with sqlite3.connect(path) as conn:  # as older versions made files
+        conn.execute("PRAGMA auto_vacuum = NONE")
+        conn.execute("VACUUM")
+    assert rows(path, "PRAGMA auto_vacuum") == [(0,)]
+    with Store.open(path) as opened:
+        opened.vacuum()
+        assert opened.get(page.url) is not None
+    assert rows(path, "PRAGMA auto_vacuum") == [(1,)]
