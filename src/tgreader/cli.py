@@ -235,11 +235,13 @@ def _run_app(args: argparse.Namespace) -> int:
 
     config, error = load_config_or_defaults()
     with _settings(args, config) as settings:
-        return run(settings, lang=args.lang or config.lang, config=config, config_error=error)
+        return run(
+            settings, lang=args.lang or config.lang, config=config, config_error=error, notice=_err
+        )
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    service = Service(settings)
+    service = Service(settings, notice=_err)
     try:
         handler = _HANDLERS[args.command]
         return await handler(service, args)

@@ -97,12 +97,20 @@ class Service:
     """Cache-first access to the site's pages, search and the reader's own data."""
 
     def __init__(
-        self, settings: Settings, *, fetcher: Fetcher | None = None, store: Store | None = None
+        self,
+        settings: Settings,
+        *,
+        fetcher: Fetcher | None = None,
+        store: Store | None = None,
+        notice: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings
         self._fetcher = fetcher
         self._store = store
         self._userdata: UserData | None = None
+        #: Told (one line) of slow work the reader did not ask for, such as a store
+        #: indexed again after an upgrade; the CLI prints it on stderr.
+        self.notice = notice
 
     @property
     def site(self) -> Site:
@@ -113,7 +121,14 @@ class Service:
     def store(self) -> Store:
         """The page store, opened on first use (a corrupt file is moved aside)."""
         if self._store is None:
-            self._store = Store.open(self.settings.store_path(), recover=True)
+            path = self.settings.store_path()
+            notice = self.notice
+
+            def on_reindex(count: int) -> None:
+                if notice is not None:
+                    notice(f"{path}: indexing {count:,} stored articles for search again, once")
+
+            self._store = Store.open(path, recover=True, on_reindex=on_reindex)
         return self._store
 
     @property

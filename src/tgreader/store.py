@@ -42,6 +42,7 @@ import os
 import sqlite3
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -406,12 +407,21 @@ class Store(_sqlite.Database):
         self._poorly_served: dict[tuple[str, str], int] = {}
 
     @classmethod
-    def open(cls, path: Path, *, recover: bool = False) -> Self:
-        """Open or create the store at ``path`` (see :meth:`_sqlite.Database.open`); the
-        articles of a store from before schema 3 are indexed under their new keys first."""
+    def open(
+        cls,
+        path: Path,
+        *,
+        recover: bool = False,
+        on_reindex: Callable[[int], None] | None = None,
+    ) -> Self:
+        """Open or create the store at ``path`` (see :meth:`_sqlite.Database.open`).
+
+        The articles of a store from before schema 3 are indexed under their new keys first
+        (a few seconds for 10,000): ``on_reindex`` is told how many, before.
+        """
         opened = super().open(path, recover=recover)
         try:
-            opened._index_new()
+            opened._index_new(on_reindex)
         except BaseException:
             opened.close()
             raise
@@ -891,12 +901,15 @@ class Store(_sqlite.Database):
                 (doc, folded.title, folded.sapo, folded.body, folded.captions),
             )
 
-    def _index_new(self) -> None:
+    def _index_new(self, on_reindex: Callable[[int], None] | None) -> None:
         """Index the articles of a store from before schema 3 (see _MIGRATIONS) under
         their new keys; in a store already keyed, one lookup and nothing to do."""
         unkeyed = "SELECT EXISTS (SELECT 1 FROM pages WHERE doc IS NULL AND kind = 'article')"
         with self._db() as db:
             if not db.execute(unkeyed).fetchone()[0]:
                 return
+            if on_reindex is not None:
+                count = "SELECT count(*) FROM pages WHERE doc IS NULL AND kind = 'article'"
+                on_reindex(int(db.execute(count).fetchone()[0]))
             with _sqlite.transaction(db):
                 self._index_unkeyed(db)

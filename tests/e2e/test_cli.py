@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -165,6 +166,25 @@ def test_search_folds_diacritics(cli: Cli, demo_server: DemoServer) -> None:
         first = hits[0]
         start, end = first["highlights"][0]
         assert first["snippet"][start:end].lower() in ("đảng", "dang")
+
+
+def test_a_store_indexed_again_says_so_once(
+    cli: Cli, demo_server: DemoServer, dirs: dict[str, str]
+) -> None:
+    assert cli("--site", demo_server.url, "sync").code == 0
+    store = Path(dirs["TGREADER_CACHE_DIR"]) / "pages.sqlite3"
+    with sqlite3.connect(store) as conn:  # as the move to schema 3 leaves a store
+        conn.execute("UPDATE pages SET doc = NULL")
+        conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+        articles = conn.execute("SELECT count(*) FROM pages WHERE kind = 'article'").fetchone()
+    first = cli("--offline", "search", "hoi nghi", "--json")
+    assert first.code == 0, first.err
+    assert first.err.strip() == (
+        f"tgreader: {store}: indexing {articles[0]} stored articles for search again, once"
+    )
+    assert any(h["url"] == SEED for h in json.loads(first.out))
+    again = cli("--offline", "search", "hoi nghi", "--json")
+    assert again.code == 0 and again.err == "" and again.out == first.out
 
 
 def test_cache_info_clear_vacuum(cli: Cli, demo_server: DemoServer) -> None:

@@ -383,9 +383,14 @@ def test_a_schema_2_file_is_indexed_again_in_publication_order(path: Path) -> No
             (page_id, folded.title, folded.sapo, folded.body, folded.captions),
         )
     conn.close()
-    with Store.open(path) as migrated:
+    told: list[int] = []
+    with Store.open(path, on_reindex=told.append) as migrated:
         assert sorted(h.url for h in migrated.search("kinh te so")) == sorted(p.url for p in pages)
         assert migrated.check() == []
+    assert told == [3]
+    with Store.open(path, on_reindex=told.append):
+        pass
+    assert told == [3]  # once
     assert rows(path, "PRAGMA user_version") == [(3,)]
     keyed = rows(path, "SELECT url FROM pages ORDER BY doc")
     assert [url for (url,) in keyed] == [p.url for p in reversed(pages)]

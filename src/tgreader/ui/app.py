@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import time
 from collections.abc import Callable, Mapping
@@ -11,7 +12,7 @@ from textual.app import App
 from textual.binding import BindingType
 
 from tgreader.config import Config, apply_config, load_config_or_defaults
-from tgreader.errors import ConfigError
+from tgreader.errors import ConfigError, TgError
 from tgreader.service import Service, Settings
 from tgreader.ui.i18n import Translator
 from tgreader.ui.keys import DEFAULT_KEYS
@@ -121,16 +122,25 @@ def run(
     *,
     config: Config | None = None,
     config_error: ConfigError | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> int:
     """Run the reader in the terminal until the reader quits; returns the exit code.
 
     The CLI passes the config it already applied to ``settings``; without one, the config
     file is read here and applied (a site given with ``--site`` or ``--demo`` wins).
+    ``notice`` is told of slow work before the screen is taken (see ``Service.notice``).
     """
     if config is None:
         config, config_error = load_config_or_defaults()
         site_given = settings.demo or not settings.site.is_canonical
         settings = apply_config(settings, config, site_given=site_given)
     app = make_app(settings, lang=lang, config=config, config_error=config_error)
+    if notice is not None:
+        # The store is opened now, while a notice can still be read in the terminal; one
+        # that cannot be opened is reported by the reader, as before.
+        app.service.notice = notice
+        with contextlib.suppress(TgError):
+            _ = app.service.store
+        app.service.notice = None
     app.run()
     return app.return_code or 0
