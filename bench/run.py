@@ -94,7 +94,9 @@ the publication time (schema 3: `pages.doc`, the index rebuilt under the new key
 older store is opened), and a query is ranked among its 2,000 most recent matches first,
 then among the older ones (README, "search"): the cut is the 2,000th key from the end of the
 matches, which FTS5 reads from the end of each word's list, and the ranking then asks for
-keys from the cut on, which FTS5 seeks to. A page of hits no longer grows with the archive.
+keys from the cut on, which FTS5 seeks to. What still grows with the archive is what bm25
+takes from the whole index: how many articles hold each phrase (for a phrase of several
+words, FTS5 checks their positions in every article that has them all).
 
 **Size** (`store.py`, schema 2, migrated in place from schema 1). The store kept an
 article's text three times: in the HTML, in the parse, and folded in the search index's own
@@ -155,10 +157,9 @@ MISSED_NOTES = {
         "second to the next (see the spread)."
     ),
     "Search": (
-        "Ranking is among a query's 2,000 most recent matches, so the time no longer grows "
-        "with the store; what is left is FTS5's bm25 over those matches (for a phrase, its "
-        "count of the phrase's rows in the whole index, which bm25 needs), and reading and "
-        "cutting snippets for the page of hits."
+        "Ranking is among a query's 2,000 most recent matches; what is left is bm25 over "
+        "those, its count of each phrase's articles in the whole index (which grows with the "
+        "store), and reading and cutting snippets for the page of hits."
     ),
     "Store size": (
         "A store of a few dozen pages pays what every store pays once: a 2 KB page for each "

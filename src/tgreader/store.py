@@ -100,7 +100,7 @@ _DICT_SIZE = 30_000
 _DICT_POOR = 0.2
 _DICT_PATIENCE = 16
 # A query with more matches than this is ranked among its newest this many first (see
-# Store.search): a reader's page of hits then costs the same in any size of archive.
+# Store.search): a reader's page of hits no longer costs in proportion to the archive.
 _RECENT_MATCHES = 2000
 # Index keys per minute of publication time since _DOC_EPOCH (see _doc_base). The site
 # gives minutes. Small keys close together keep the index small: it stores a key as the

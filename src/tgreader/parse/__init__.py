@@ -46,7 +46,11 @@ def detect_generation(doc: LexborHTMLParser, html: str, url: str) -> Generation:
     """Which CMS generation produced the page, from the final URL and the markup."""
     if urlsplit(url).hostname in SUCCESSOR_HOSTS:
         return "C"
-    if "self.__next_f" in html or "__NEXT_DATA__" in html or "/_next/static/" in html:
+    # (Each look through a 150 KB page's text takes tens of µs: two of the marks share
+    # "_next", looked for first.)
+    if "__NEXT_DATA__" in html or (
+        "_next" in html and ("self.__next_f" in html or "/_next/static/" in html)
+    ):
         return "C"
     # MARKUP.md's order: C, then B, then A.
     if doc.css_first(_GEN_B) is not None:
