@@ -36,6 +36,7 @@ _NOT_ARTICLE = re.compile(
     r"|/category/",
     re.IGNORECASE,
 )
+_ABSOLUTE = re.compile(r"https?://[^/?#\t\r\n]")  # a scheme and a host: urljoin keeps it whole
 _MEDIA = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|docx?|xlsx?|mp[34]|zip)(\?|$)", re.I)
 
 
@@ -96,7 +97,9 @@ class Site:
         if not href or href.startswith("#"):
             return None
         try:
-            absolute = urljoin(base, href) if base else href
+            # A link that is already absolute needs no joining (urljoin would only split it
+            # and put it together again, the slowest part of a page's links and images).
+            absolute = urljoin(base, href) if base and not _ABSOLUTE.match(href) else href
             parts = urlsplit(absolute)
             host = parts.hostname
         except ValueError:

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from tgreader.urls import Site, article_id, is_article_url, page_number, with_page
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tgreader.urls import (
+    SUCCESSOR_HOSTS,
+    Site,
+    _visible,
+    article_id,
+    is_article_url,
+    page_number,
+    with_page,
+)
 
 MIRROR = Site.from_url("http://127.0.0.1:8123")
 
@@ -67,3 +79,43 @@ def test_only_the_configured_origin_is_fetched() -> None:
     assert not MIRROR.can_fetch(successor)  # a mirror or the demo cannot serve it
     assert MIRROR.can_fetch("https://tuyengiao.vn/kinh-te/a-123")
     assert not MIRROR.can_fetch("https://example.com/a-123")
+
+
+_HREF_PARTS = st.sampled_from(
+    [
+        "https://", "http://", "HTTPS://", "HTTP://", "//", "/", "./", "../", "tuyengiao.vn",
+        "www.tuyengiao.vn", "127.0.0.1:8123", "[::1]", "[::1", "a", "b.html", "%20", " ", "\t",
+        "\n", "?", "?q=1&p=2", "#x", ";p", "@", ":", "//x", "/./", "/../", "Đảng",
+        "tuyengiaodanvan.vn", "javascript:", "mailto:",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(
+    href=st.lists(_HREF_PARTS, min_size=1, max_size=7).map("".join),
+    base=st.sampled_from(
+        ["https://tuyengiao.vn/thoi-su/", "http://127.0.0.1:8123/a/b", "https://x.org", None]
+    ),
+)
+def test_an_absolute_link_resolves_as_urljoin_would(href: str, base: str | None) -> None:
+    # canonical() skips urljoin for links that are already absolute: the same answer as
+    # joining every link first (as it did), whatever the link.
+    def joined_first(href: str, base: str | None) -> str | None:  # as canonical() was
+        href = href.strip()
+        if not href or href.startswith("#"):
+            return None
+        try:
+            parts = urlsplit(urljoin(base, href) if base else href)
+            host = parts.hostname
+        except ValueError:
+            return None
+        if parts.scheme.lower() not in ("http", "https") or not host:
+            return None
+        path = parts.path or "/"
+        if MIRROR._is_site(parts.netloc, host):
+            return _visible(urlunsplit(("https", "tuyengiao.vn", path, parts.query, "")))
+        netloc = "tuyengiaodanvan.vn" if host in SUCCESSOR_HOSTS else parts.netloc.lower()
+        return _visible(urlunsplit((parts.scheme.lower(), netloc, path, parts.query, "")))
+
+    assert MIRROR.canonical(href, base) == joined_first(href, base)
