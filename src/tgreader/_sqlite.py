@@ -187,7 +187,6 @@ def _set_wal(conn: sqlite3.Connection) -> None:
     WAL lets readers work while a writer commits. Where it is refused (a file system
     without shared memory), SQLite keeps its rollback journal: slower, still correct.
     """
-    # The first read of the header: a file that is not SQLite fails here.
     if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
         return
     deadline = time.monotonic() + BUSY_TIMEOUT_S
@@ -215,11 +214,14 @@ def _connect(path: Path) -> sqlite3.Connection:
     )
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        # Only a new, empty file takes these. With auto-vacuum, the pages a commit frees
-        # (the search index merges its segments as it grows) leave the file at once
-        # instead of waiting for `cache vacuum` (which also turns it on for older files).
-        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
-        conn.execute("PRAGMA auto_vacuum = FULL")
+        # The first read of the header: a file that is not SQLite fails here.
+        if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+            # A new file. With auto-vacuum, the pages a commit frees (the search index
+            # merges its segments as it grows) leave the file at once instead of waiting
+            # for a VACUUM. (Asked of an existing file, the pragma writes its header
+            # again, even when nothing changes: never at every open.)
+            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+            conn.execute("PRAGMA auto_vacuum = FULL")
         _set_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")

@@ -871,6 +871,8 @@ class Store(_sqlite.Database):
                 if indexed != articles:
                     self._reindex(db)
                 db.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+            # A file made before tgreader turned auto-vacuum on gets it now (see _sqlite).
+            db.execute("PRAGMA auto_vacuum = FULL")
             db.execute("VACUUM")
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 

@@ -468,3 +468,17 @@ def test_vacuum_turns_auto_vacuum_on_for_an_older_file(path: Path) -> None:
         opened.vacuum()
         assert opened.get(page.url) is not None
     assert rows(path, "PRAGMA auto_vacuum") == [(1,)]
+
+
+def test_opening_and_reading_a_store_writes_nothing(path: Path) -> None:
+    # (Asking an existing file for auto-vacuum rewrote its header at every open.)
+    page = article(1, "Kinh tế số")
+    with Store.open(path) as opened:
+        opened.put(page.url, page, page_html(page))
+    before = path.read_bytes()
+    with Store.open(path) as opened:
+        assert opened.get(page.url) is not None
+        assert [h.url for h in opened.search("kinh te so")] == [page.url]
+        wal = path.with_name(path.name + "-wal")
+        assert not wal.exists() or wal.stat().st_size == 0
+    assert path.read_bytes() == before
