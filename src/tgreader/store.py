@@ -39,6 +39,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 import time
 import zlib
@@ -110,6 +111,7 @@ _DOC_SLOTS = 8
 _DOC_EPOCH = int(datetime(2000, 1, 1, tzinfo=VN_TZ).timestamp())
 # bm25 weights in column order: title, sapo, body, captions.
 _BM25_WEIGHTS = "10.0, 4.0, 1.0, 2.0"
+_BODY_TAG = re.compile(r"<body[\s>]", re.IGNORECASE)
 _FRESH_SKEW_S = 60.0  # a checked_at this far in the future is a clock jump, not freshness
 
 _MIGRATIONS: tuple[_sqlite.Migration, ...] = (
@@ -322,7 +324,10 @@ class _Dict:
         ]
         texts = [t for t in texts if len(t) >= 20]
         page = html.decode("utf-8", "replace")
-        start = page.find(texts[0][:30]) if texts else -1
+        # In the body: the head's meta description often repeats the first paragraph, and
+        # cutting from there would take the menu out of the dictionary with the text.
+        body = _BODY_TAG.search(page)
+        start = page.find(texts[0][:30], body.start() if body else 0) if texts else -1
         end = page.find(texts[-1][-30:], start) if start >= 0 else -1
         if start < 0 or end < 0:
             return html, -1

@@ -482,3 +482,17 @@ def test_opening_and_reading_a_store_writes_nothing(path: Path) -> None:
         wal = path.with_name(path.name + "-wal")
         assert not wal.exists() or wal.stat().st_size == 0
     assert path.read_bytes() == before
+
+
+def test_a_dictionary_keeps_the_furniture_when_the_head_repeats_the_text() -> None:
+    # The meta description repeats the first paragraph: the text cut out of the
+    # dictionary is the body's, never everything from the head on (menu included).
+    page = article(1, "Hội nghị giao ban công tác tuyên giáo toàn quốc")
+    first = page.blocks[0].text  # type: ignore[union-attr]
+    html = page_html(page).replace(
+        "<html>", f'<html><head><meta name="description" content="{first}"></head>', 1
+    )
+    skeleton, split = store._Dict.layout(html.encode("utf-8"), page.to_dict())
+    assert FURNITURE.encode("utf-8") in skeleton[:split]
+    assert first.encode("utf-8") in skeleton[:split]  # the head's copy stays
+    assert first.encode("utf-8") not in skeleton[split:]
