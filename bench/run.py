@@ -117,9 +117,12 @@ segments leave the file at once (building the 10,000-article store took no longe
 dictionary is kept compressed against an older one where that is smaller (the pages of
 every kind share the site's furniture: the demo's six dictionaries from 32 to 21 KB); the
 index of final URLs holds only the pages that were redirected (a partial index, which the
-lookups name so SQLite uses it). The search keys (above) are minutes since 2000, eight to a
-minute: small, close keys keep the index small, which stores each as the distance from the
-one before.
+lookups name so SQLite uses it); and a page that becomes a dictionary has its own text
+looked for in its body: it was looked for from the top of the file, where the head's meta
+description repeats the first paragraph, and the menu was cut out with the text (stored in
+30 random orders, the demo's pages gave 31.6-36.2 % before, 31.2-33.9 % after). The search
+keys (above) are minutes since 2000, eight to a minute: small, close keys keep the index
+small, which stores each as the distance from the one before.
 
 **Launch** (`service.py`, `ui/`). The parser and the HTTP client load on first use (a reader
 opening on its store needs neither before its first screen; the service had imported the
