@@ -58,8 +58,8 @@ CHANGES = """\
 Each change was made where a profile (pyinstrument, cProfile, or timestamps taken inside the
 program) showed the time or the bytes going; the "before" figures in the tables above are
 those of commit {rev}, the last one before any of these changes, measured in the same run
-against stores its own code built. Two sessions of work are in them; what the second
-changed in the first's is said where it did.
+against stores its own code built. Three sessions of work are in them; what a later one
+changed in an earlier one's is said where it did.
 
 **Parse** (`text.py`, `parse/`). Folding diacritics (`text.fold`) walked every character in
 Python and was called for every element of the page: it now decomposes in C and drops the
@@ -89,7 +89,7 @@ for results a page of 20 at a time, as it does listing pages, and for the next p
 the cursor reaches the end of the list (it asked for 50 at once). What was left was FTS5
 ranking every match: the typical queries match most of the archive, and bm25 reads the
 position lists of each (the first session's two connections, each ranking half of the
-index, gained a tenth to a fifth and are gone). In the second session the index keys became
+index, gained a tenth to a fifth and are gone). In the third session the index keys became
 the publication time (schema 3: `pages.doc`, the index rebuilt under the new keys when an
 older store is opened), and a query is ranked among its 2,000 most recent matches first,
 then among the older ones (README, "search"): the cut is the 2,000th key from the end of the
@@ -107,7 +107,7 @@ kind and generation of page (an earlier page without its own text, with the new 
 where that text stood, so that every part is within zlib's 32 KB reach of its counterpart).
 The page that becomes a dictionary was kept a second time in plain zlib; it is now
 compressed against its own dictionary like the others, which is most of what a small store
-such as the demo site's saved. The second session (schema 3) took on what a small store
+such as the demo site's saved. The third session (schema 3) took on what a small store
 pays whatever it holds, measured with SQLite's `dbstat` on the demo store: SQLite's pages
 are 2 KB instead of 4 (every table and index of a small store takes at least one, and
 compressed pages of 1 to 3 KB pack with less slack: the 50,000-article file is a seventh
