@@ -660,22 +660,25 @@ class Store(_sqlite.Database):
     ) -> list[tuple[int, float]]:
         """The ``limit`` best (key, score) of stored articles matching ``where``; fewer only
         when there are no more."""
-        sql = (
-            f"SELECT rowid, bm25(search_index, {_BM25_WEIGHTS}) AS score FROM search_index "
-            f"WHERE {where}{{}} ORDER BY score, rowid LIMIT ?"
-        )
-        best = db.execute(sql.format(""), [*params, limit]).fetchall()
-        if best:
-            marks = ", ".join("?" * len(best))
+
+        def best(condition: str) -> list[Any]:
+            return db.execute(
+                f"SELECT rowid, bm25(search_index, {_BM25_WEIGHTS}) AS score "
+                f"FROM search_index WHERE {condition} ORDER BY score, rowid LIMIT ?",
+                [*params, limit],
+            ).fetchall()
+
+        found = best(where)
+        if found:
+            marks = ", ".join("?" * len(found))
             stored = db.execute(
-                f"SELECT count(*) FROM pages WHERE doc IN ({marks})", [r[0] for r in best]
+                f"SELECT count(*) FROM pages WHERE doc IN ({marks})", [r[0] for r in found]
             ).fetchone()[0]
-            if stored < len(best):
+            if stored < len(found):
                 # Rows left behind by replaced or deleted articles (see the module doc)
                 # took places: rank again among stored pages only.
-                only_stored = " AND rowid IN (SELECT doc FROM pages)"
-                best = db.execute(sql.format(only_stored), [*params, limit]).fetchall()
-        return [(int(r[0]), float(r[1])) for r in best]
+                found = best(where + " AND rowid IN (SELECT doc FROM pages)")
+        return [(int(r[0]), float(r[1])) for r in found]
 
     @staticmethod
     def _hit_rows(db: sqlite3.Connection, docs: list[int]) -> dict[int, tuple[Any, ...]]:

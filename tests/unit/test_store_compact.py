@@ -61,6 +61,22 @@ def path(tmp_path: Path) -> Path:
     return tmp_path / "cache" / STORE_FILENAME
 
 
+def old_page_row(conn: sqlite3.Connection, page: Article, *, published: str | None) -> int:
+    """Write ``page`` as the first two schemas did (plain zlib, no dictionary); its id."""
+    html = page_html(page).encode()
+    parsed = json.dumps(page.to_dict(), ensure_ascii=False).encode()
+    page_id = conn.execute(
+        "INSERT INTO pages (url, final_url, kind, status, fetched_at, checked_at, body, "
+        "raw_size, parsed, generation, title, section, section_keys, published) VALUES "
+        "(?, ?, 'article', 200, 1.0, 1.0, ?, ?, ?, 'B', ?, 'Thời sự', ' thoi-su ', ?) "
+        "RETURNING id",
+        (page.url, page.url, zlib.compress(html), len(html), zlib.compress(parsed), page.title,
+         published),
+    ).fetchone()[0]  # fmt: skip
+    assert isinstance(page_id, int)
+    return page_id
+
+
 def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
     with sqlite3.connect(path) as conn:
         return conn.execute(sql).fetchall()
@@ -320,22 +336,8 @@ def test_a_schema_1_file_is_migrated_with_its_index(path: Path) -> None:
     opened = _sqlite.open_database(path, store._MIGRATIONS[:1])
     conn = opened.conn
     page = article(7, "Kinh tế số")
-    parsed = page.to_dict()
-    folded = article_text(parsed).folded()
-    page_id = conn.execute(
-        "INSERT INTO pages (url, final_url, kind, status, fetched_at, checked_at, body, "
-        "raw_size, parsed, generation, title, section, section_keys, published) VALUES "
-        "(?, ?, 'article', 200, 1.0, 1.0, ?, ?, ?, 'B', ?, 'Thời sự', ' thoi-su ', NULL) "
-        "RETURNING id",
-        (
-            page.url,
-            page.url,
-            zlib.compress(page_html(page).encode()),
-            len(page_html(page).encode()),
-            zlib.compress(json.dumps(parsed, ensure_ascii=False).encode()),
-            page.title,
-        ),
-    ).fetchone()[0]
+    page_id = old_page_row(conn, page, published=None)
+    folded = article_text(page.to_dict()).folded()
     conn.execute(
         "INSERT INTO pages_fts (rowid, title, sapo, body, captions, url, section) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -360,24 +362,9 @@ def test_a_schema_2_file_is_indexed_again_in_publication_order(path: Path) -> No
     conn = opened.conn
     pages = [article(n, "Kinh tế số") for n in (5, 3, 1)]
     for page in pages:
-        parsed = page.to_dict()
-        folded = article_text(parsed).folded()
         assert page.published is not None
-        page_id = conn.execute(
-            "INSERT INTO pages (url, final_url, kind, status, fetched_at, checked_at, body, "
-            "raw_size, parsed, generation, title, section, section_keys, published) VALUES "
-            "(?, ?, 'article', 200, 1.0, 1.0, ?, ?, ?, 'B', ?, 'Thời sự', ' thoi-su ', ?) "
-            "RETURNING id",
-            (
-                page.url,
-                page.url,
-                zlib.compress(page_html(page).encode()),
-                len(page_html(page).encode()),
-                zlib.compress(json.dumps(parsed, ensure_ascii=False).encode()),
-                page.title,
-                page.published.isoformat(),
-            ),
-        ).fetchone()[0]
+        page_id = old_page_row(conn, page, published=page.published.isoformat())
+        folded = article_text(page.to_dict()).folded()
         conn.execute(
             "INSERT INTO search_index (rowid, title, sapo, body, captions) VALUES (?, ?, ?, ?, ?)",
             (page_id, folded.title, folded.sapo, folded.body, folded.captions),

@@ -379,15 +379,20 @@ class MainScreen(Screen[None]):
         if listing.page >= max(self._pages):
             self._next_url = listing.next if listing.articles else None
         if message.more:
-            before = len(self.articles.rows)
-            self.articles.append(rows, message.read)
-            if self._step_when_loaded and len(self.articles.rows) > before:
-                self._step_when_loaded = False
-                self.action_step(1)
+            self._append_rows(rows, message.read)
         else:
             every = [row for page in sorted(self._pages) for row in self._pages[page]]
             self.articles.show(every, message.read | self.articles.read)
         self._observe("list", message.answer, message.answer.error if message.final else None)
+
+    def _append_rows(self, rows: list[Row], read: set[str]) -> None:
+        """Add the next page of the list (a listing's or search results'); a step past the
+        end that asked for it goes on into the new rows."""
+        before = len(self.articles.rows)
+        self.articles.append(rows, read)
+        if self._step_when_loaded and len(self.articles.rows) > before:
+            self._step_when_loaded = False
+            self.action_step(1)
 
     def _has_more(self) -> bool:
         if self._list_kind == "search":
@@ -567,11 +572,7 @@ class MainScreen(Screen[None]):
         self._more_hits = len(hits) == loaders.SEARCH_PAGE
         if message.offset:
             self._hits += len(hits)
-            before = len(self.articles.rows)
-            self.articles.append(rows, message.read)
-            if self._step_when_loaded and len(self.articles.rows) > before:
-                self._step_when_loaded = False
-                self.action_step(1)
+            self._append_rows(rows, message.read)
         else:
             self._hits = len(hits)
             self._show_list("search", rows, message.read, "")
