@@ -1,4 +1,4 @@
-"""The "Các tin khác" search: where it looks first, and its cheap pre-test of each element."""
+"""The "Các tin khác" search: where it looks first, and the test of each element's text."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tgreader.parse import parse_article
-from tgreader.parse._blocks import RELATED_HEADINGS
-from tgreader.parse._related import _HEADING_PUNCTUATION, _MAX_HEADING_CHARS, _may_be_heading
+from tgreader.parse._headings import MAX_CHARS, PUNCTUATION, RELATED, TRAILING, Headings
 from tgreader.text import clean, fold_key
 
 URL = "https://tuyengiao.vn/thoi-su/bai-viet-nay-150001"
@@ -54,7 +53,7 @@ def test_no_block_gives_no_links() -> None:
 
 
 _PIECES = st.sampled_from(
-    [*sorted(RELATED_HEADINGS), "Các tin khác", "CÁC TIN KHÁC", "Tin liên quan", "Đọc thêm",
+    [*sorted(TRAILING.keys), "Các tin khác", "CÁC TIN KHÁC", "Tin liên quan", "Đọc thêm",
      "Xem thêm", " ", "\xa0", "\n", ":", "»", "-", ".", "\u200b", "\u0301", "\x1f", "\x0b",
      "a", "Z", "9", "đ", "Đ", "ồ", "tin", "khác", "quan", "C", "c", "m", "n", "x"]
 )  # fmt: skip
@@ -66,14 +65,26 @@ _PIECES = st.sampled_from(
 @example(" » CÁC TIN KHÁC: ")
 @example("Các tin khác\u0301")
 @example("Xem them\x0b")
-def test_the_pre_test_never_turns_down_a_heading(raw: str) -> None:
-    key = fold_key(clean(raw)).strip(_HEADING_PUNCTUATION)
-    if key in RELATED_HEADINGS and len(raw.strip()) <= _MAX_HEADING_CHARS:
-        assert _may_be_heading(raw)
+def test_the_quick_test_agrees_with_folding(raw: str) -> None:
+    key = fold_key(clean(raw)).strip(PUNCTUATION)
+    trimmed = raw.strip().strip(PUNCTUATION)
+    for headings in (RELATED, TRAILING):
+        expected = key in headings.keys and 0 < len(trimmed) <= MAX_CHARS
+        assert headings.matches(raw) == expected
 
 
-def test_the_pre_test_turns_down_ordinary_text() -> None:
-    assert not _may_be_heading("Văn hóa - Xã hội")  # no heading ends with an i
-    assert not _may_be_heading("2024")
-    assert not _may_be_heading("Các tin khác " * 10)  # far too long for a heading
-    assert _may_be_heading("Các tin khác")
+def test_the_quick_test_turns_down_ordinary_text() -> None:
+    assert not RELATED.matches("Văn hóa - Xã hội")  # no heading ends with an i
+    assert not RELATED.matches("2024")
+    assert not RELATED.matches("Các tin khác " * 20)  # far too long for a heading
+    assert RELATED.matches("Các tin khác")
+    assert RELATED.matches(" » CÁC TIN KHÁC: ")
+    assert not RELATED.matches("Xem nhiều")
+    assert TRAILING.matches("Xem nhiều")
+
+
+def test_a_set_of_headings_knows_its_words() -> None:
+    headings = Headings({"doc them", "tin cung chuyen muc"})
+    assert headings.matches("Đọc thêm") and headings.matches("Tin cùng chuyên mục")
+    assert not headings.matches("Tin")  # fewer words than any heading
+    assert not headings.matches("Đọc thêm nhiều tin hơn nữa ở đây")  # more than any

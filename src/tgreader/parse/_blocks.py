@@ -15,35 +15,17 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborNode
 
 from tgreader.model import Block, Heading, Image, Paragraph, Quote
-from tgreader.parse._dom import attr, elements, heading_key, image_src, node_text, same_key
+from tgreader.parse._dom import attr, elements, image_src, node_text, same_key
+from tgreader.parse._headings import TRAILING
 from tgreader.text import clean, clean_word_count, fold_key, is_upper_text
 from tgreader.urls import Site
 
 __all__ = [
-    "RELATED_HEADINGS",
-    "TRAILING_HEADINGS",
     "extract_blocks",
     "finish_blocks",
     "is_author_line",
     "link_dominated",
 ]
-
-# Headings of the blocks that follow an article; folded and lower-cased.
-RELATED_HEADINGS = frozenset(
-    {
-        "cac tin khac", "tin lien quan", "tin khac", "bai viet lien quan", "bai lien quan",
-        "cac bai viet khac", "tin cung chuyen muc", "tin bai lien quan", "doc them",
-        "xem them", "cac bai khac",
-    }
-)  # fmt: skip
-TRAILING_HEADINGS = RELATED_HEADINGS | frozenset(
-    {
-        "phan hoi", "gui phan hoi", "y kien ban doc", "binh luan", "moi nhat", "tin moi nhat",
-        "xem nhieu", "doc nhieu", "tin doc nhieu", "tin xem nhieu", "thu vien anh",
-        "lien ket website", "lien ket", "chia se", "chia se:", "in bai viet", "tags", "tu khoa",
-        "gui email", "video", "multimedia", "tieu diem", "noi bat",
-    }
-)  # fmt: skip
 
 _SKIP_TAGS = frozenset(
     {
@@ -168,8 +150,7 @@ def _block(walk: _Walk, node: LexborNode) -> LexborNode | None:
     following = node.next
     if _skippable(node):
         return following
-    key = heading_key(node)
-    if key in TRAILING_HEADINGS:
+    if TRAILING.is_heading(node):
         # A box of links inside the body ("Tin liên quan"): skip its heading and its links.
         walk.skip_links = True
         return following
@@ -379,13 +360,22 @@ def _centred(node: LexborNode) -> bool:
 
 def link_dominated(node: LexborNode, text: str | None = None) -> bool:
     """True when most of the text of ``node`` (``text``, if already known) is link text
-    (a box of links)."""
-    if text is None:
-        text = node_text(node)
-    if not text:
+    (a box of links). Text is measured in characters other than white space, so that the
+    page's own line breaks and indentation count for nothing (and need no cleaning)."""
+    total = _visible_length(node.text(deep=True) if text is None else text)
+    if total == 0:
         return True
-    linked = sum(len(node_text(a)) for a in node.css("a"))
-    return linked >= len(text) * 0.6
+    linked = sum(_visible_length(a.text(deep=True)) for a in node.css("a"))
+    return linked >= total * 0.6
+
+
+# The white space of HTML text; other kinds are too rare to be worth counting.
+_SPACES = (" ", "\n", "\xa0", "\t", "\r")
+
+
+def _visible_length(text: str) -> int:
+    """How many characters of ``text`` are not white space (a few C scans; no list of words)."""
+    return len(text) - sum(map(text.count, _SPACES))
 
 
 def _same_picture(a: Image, b: Image) -> bool:

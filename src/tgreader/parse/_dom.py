@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -11,12 +12,12 @@ from tgreader.text import clean, clean_word_count, fold_key
 
 __all__ = [
     "BLOCK_TAGS",
+    "any_of",
     "attr",
     "elements",
     "erasable_words",
     "first",
     "first_text",
-    "heading_key",
     "image_src",
     "meta",
     "node_text",
@@ -59,7 +60,12 @@ def erasable_words(text: str) -> int:
 
 def same_key(text: str, key: str) -> bool:
     """``fold_key(text) == key`` for cleaned ``text`` (see :func:`tgreader.text.clean`),
-    without folding a text whose word count rules it out."""
+    without folding a text whose ends or word count rule it out."""
+    if text and key:
+        # Folding keeps a plain ASCII letter or digit at either end (but for case).
+        for char, want_char in ((text[0], key[0]), (text[-1], key[-1])):
+            if char.isascii() and char.isalnum() and char.lower() != want_char:
+                return False
     want = len(key.split())
     words = clean_word_count(text)
     if words < want:
@@ -92,6 +98,16 @@ def first(root: LexborHTMLParser | LexborNode, selectors: Iterable[str]) -> Lexb
     return None
 
 
+@cache
+def any_of(selectors: tuple[str, ...]) -> str:
+    """A selector that matches wherever any of ``selectors`` might: their leftmost parts.
+
+    (A descendant selector matches nothing where its first part matches nothing; asking
+    for all the first parts at once is one walk of the page instead of one each.)
+    """
+    return ", ".join(dict.fromkeys(selector.split()[0] for selector in selectors))
+
+
 def first_text(root: LexborHTMLParser | LexborNode, selectors: Iterable[str]) -> str:
     """The text of the first matching node that has text."""
     for selector in selectors:
@@ -115,23 +131,16 @@ def meta(doc: LexborHTMLParser, *names: str) -> str:
 
 def image_src(img: LexborNode) -> str | None:
     """The real source of an image, looking past lazy-loading placeholders."""
+    attributes = img.attributes  # a new dict at every access: read it once
+    values = {name: (value or "").strip() for name, value in attributes.items()}
     for name in ("data-src", "data-original", "data-lazy-src", "src"):
-        value = attr(img, name)
+        value = values.get(name)
         if value and not value.startswith("data:"):
             return value
-    srcset = attr(img, "srcset") or attr(img, "data-srcset")
+    srcset = values.get("srcset") or values.get("data-srcset")
     if srcset:
         return srcset.split(",")[0].strip().split(" ")[0] or None
     return None
-
-
-def heading_key(node: LexborNode, limit: int = 40) -> str:
-    """The folded text of a short node (for recognising block headings), else ''."""
-    text = node.text(deep=True)
-    if len(text) > limit * 3:
-        return ""
-    key = fold_key(clean(text)).strip(" :.-–—»›>")
-    return key if len(key) <= limit else ""
 
 
 def elements(node: LexborNode) -> Iterator[LexborNode]:

@@ -12,8 +12,10 @@ __all__ = ["blog_objects"]
 # React Server Components stream their data in ``self.__next_f.push([1, "<js string>"])``.
 _PUSH = "self.__next_f.push(["
 _DECODER = json.JSONDecoder()
+# Tag names in any case; the id exactly as Next.js writes it (looked for in the text first).
+_NEXT_DATA_ID = "__NEXT_DATA__"
 _NEXT_DATA = re.compile(
-    r'<script[^>]*id=["\']__NEXT_DATA__["\'][^>]*>(.*?)</script>', re.DOTALL | re.IGNORECASE
+    r'<(?i:script)[^>]*(?i:id)=["\']__NEXT_DATA__["\'][^>]*>(.*?)</(?i:script)>', re.DOTALL
 )
 _BLOG = re.compile(r'"blog"\s*:\s*\{')
 
@@ -69,7 +71,7 @@ def blog_objects(html: str) -> list[dict[str, Any]]:
             continue
         if isinstance(value, dict):
             found.append(value)
-    data = _NEXT_DATA.search(html)
+    data = _NEXT_DATA.search(html) if _NEXT_DATA_ID in html else None
     if data:
         with contextlib.suppress(ValueError):
             _collect(json.loads(data.group(1)), found)

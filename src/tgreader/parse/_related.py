@@ -7,22 +7,12 @@ from collections.abc import Iterable, Iterator
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tgreader.model import Link
-from tgreader.parse._blocks import RELATED_HEADINGS, TRAILING_HEADINGS
-from tgreader.parse._dom import attr, erasable_words, heading_key, node_text
-from tgreader.text import clean, clean_word_count, fold_key
+from tgreader.parse._dom import attr, node_text
+from tgreader.parse._headings import OTHER_TRAILING, RELATED, TRAILING
+from tgreader.text import clean
 from tgreader.urls import Site, is_article_url
 
 __all__ = ["article_links", "find_related"]
-
-_HEADING_PUNCTUATION = " :.-–—»›>"
-# The letters the headings' keys start and end with: an element whose text plainly starts
-# or ends with another letter or a digit is none of them, whatever cleaning and folding do.
-_FIRSTS = frozenset(h[0] for h in RELATED_HEADINGS)
-_LASTS = frozenset(h[-1] for h in RELATED_HEADINGS)
-# A heading's own text, trimmed, is never longer than this (the keys are 8 to 19 letters).
-_MAX_HEADING_CHARS = 80
-_MIN_WORDS = min(len(h.split()) for h in RELATED_HEADINGS)
-_MAX_WORDS = max(len(h.split()) for h in RELATED_HEADINGS)
 
 
 def find_related(
@@ -65,36 +55,12 @@ def _first_block(nodes: Iterable[LexborNode], page_url: str, site: Site) -> list
             continue
         if not node.is_element_node or node.tag in ("script", "style", "option"):
             continue
-        if not _may_be_heading(raw):
-            continue
-        own = clean(raw)
-        # A heading is a few words: skip text whose folded key cannot have that many.
-        words = clean_word_count(own)
-        if words < _MIN_WORDS or (words > _MAX_WORDS and words - erasable_words(own) > _MAX_WORDS):
-            continue
-        if fold_key(own).strip(_HEADING_PUNCTUATION) not in RELATED_HEADINGS:
+        if not RELATED.matches(raw):
             continue
         links = _links_after(_heading_block(node), page_url, site)
         if links:
             return links
     return []
-
-
-def _may_be_heading(raw: str) -> bool:
-    """False when ``raw`` (an element's own text) cannot fold to a related-links heading:
-    it is too long to be a heading, or it starts or ends with the wrong letter.
-
-    Only plain ASCII letters and digits at either end are judged: folding keeps them (but
-    for case), while anything else there (a mark, a control, an accented letter, stray
-    punctuation) is left to the full test.
-    """
-    text = raw.strip().strip(_HEADING_PUNCTUATION)
-    if not text or len(text) > _MAX_HEADING_CHARS:
-        return False
-    for char, allowed in ((text[0], _FIRSTS), (text[-1], _LASTS)):
-        if char.isascii() and char.isalnum() and char.lower() not in allowed:
-            return False
-    return True
 
 
 def _heading_block(node: LexborNode) -> LexborNode:
@@ -118,7 +84,7 @@ def _links_after(heading: LexborNode, page_url: str, site: Site) -> list[Link]:
         sibling = level.next
         while sibling is not None:
             if sibling.is_element_node:
-                if heading_key(sibling) in TRAILING_HEADINGS:
+                if TRAILING.is_heading(sibling):
                     break
                 anchors.extend(sibling.css("a[href]") if sibling.tag != "a" else [sibling])
                 nested_stop = _nested_heading(sibling)
@@ -134,7 +100,7 @@ def _links_after(heading: LexborNode, page_url: str, site: Site) -> list[Link]:
 def _nested_heading(node: LexborNode) -> bool:
     """True when a sibling block contains the heading of another trailing block."""
     for inner in node.css("h2, h3, h4, h5, .title, .box-title, .block-title"):
-        if heading_key(inner) in TRAILING_HEADINGS - RELATED_HEADINGS:
+        if OTHER_TRAILING.is_heading(inner):
             return True
     return False
 

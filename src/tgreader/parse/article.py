@@ -11,22 +11,18 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tgreader.errors import ParseError
 from tgreader.model import Article, Block, Generation, Image, Paragraph, Published, Quote
-from tgreader.parse._blocks import (
-    TRAILING_HEADINGS,
-    extract_blocks,
-    finish_blocks,
-    link_dominated,
-)
+from tgreader.parse._blocks import extract_blocks, finish_blocks, link_dominated
 from tgreader.parse._dom import (
+    any_of,
     attr,
     elements,
     first,
-    heading_key,
     image_src,
     meta,
     node_text,
     same_key,
 )
+from tgreader.parse._headings import TRAILING
 from tgreader.parse._nextdata import blog_objects
 from tgreader.parse._related import find_related
 from tgreader.sections import section_name
@@ -97,6 +93,7 @@ _C_BOILERPLATE = (
     "in bai viet",
     "du lieu dang duoc cap nhat",
 )
+_C_BOILERPLATE_MAX_CHARS = 160  # a footer line; an article's paragraph may quote the words
 _HOME_NAMES = ("trang chu", "home", "trang nhat")
 _C_CAPTION = re.compile(r"^(Ảnh|Nguồn|Theo)\s*:", re.IGNORECASE)
 _SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,80}$")
@@ -255,7 +252,9 @@ def _sapo(
     generation: Generation,
     blog: dict[str, object],
 ) -> str:
-    for selector in profile.sapos:
+    # (Most pages of a generation either have a sapo or not: one look for any of them first.)
+    found = bool(profile.sapos) and doc.css_first(any_of(profile.sapos)) is not None
+    for selector in profile.sapos if found else ():
         node = root.css_first(selector) or doc.css_first(selector)
         text = node_text(node)
         if text:
@@ -268,7 +267,8 @@ def _sapo(
 def _section(
     doc: LexborHTMLParser, root: LexborHTMLParser | LexborNode, profile: _Profile, url: str
 ) -> str | None:
-    for selector in profile.sections:
+    found = doc.css_first(any_of(profile.sections)) is not None
+    for selector in profile.sections if found else ():
         # A breadcrumb runs from the home page down: the deepest named link is the section.
         names = [node_text(node) for node in doc.css(selector)]
         names = [n for n in names if n and fold_key(n) not in _HOME_NAMES and word_count(n) <= 10]
@@ -302,7 +302,7 @@ def _densest(doc: LexborHTMLParser) -> LexborNode | None:
         node.decompose()
     for node in body.css("div, section, ul"):
         head = next(iter(elements(node)), None)
-        if head is not None and heading_key(head) in TRAILING_HEADINGS and link_dominated(node):
+        if head is not None and TRAILING.is_heading(head) and link_dominated(node):
             node.decompose()
     # Readability's idea: a paragraph's words count fully for its parent and half for the
     # grandparent, so the block that directly holds the article's paragraphs wins over both
@@ -331,9 +331,10 @@ def _tidy_gen_c(blocks: list[Block]) -> list[Block]:
     tidy: list[Block] = []
     for block in blocks:
         if isinstance(block, Paragraph):
-            key = fold_key(block.text)
-            if any(key.startswith(b) or b in key for b in _C_BOILERPLATE) and len(key) < 160:
-                continue
+            if len(block.text) < _C_BOILERPLATE_MAX_CHARS:
+                key = fold_key(block.text)
+                if any(b in key for b in _C_BOILERPLATE):
+                    continue
             if _C_CAPTION.match(block.text) and word_count(block.text) <= 40:
                 previous = tidy[-1] if tidy else None
                 if isinstance(previous, Image) and not previous.caption:
