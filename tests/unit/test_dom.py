@@ -1,11 +1,16 @@
-"""The comparison of block texts with folded keys: its quick tests must agree with folding."""
+"""Helpers of the page parsers: comparing block texts with folded keys (the quick tests must
+agree with folding), and the C heap kept between pages."""
 
 from __future__ import annotations
+
+import platform
+import sys
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tgreader.parse._dom import same_key
+from tgreader.parse._memory import keep_freed_memory
 from tgreader.text import clean, fold_key
 
 _WORDS = st.sampled_from(
@@ -29,3 +34,8 @@ def test_same_key_is_folding_then_comparing(text: str, key: str) -> None:
 @given(_TEXTS)
 def test_a_text_has_its_own_key(text: str) -> None:
     assert same_key(text, fold_key(text))
+
+
+def test_freed_memory_is_kept_where_glibc_allows() -> None:
+    on_glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert keep_freed_memory() is on_glibc

@@ -12,6 +12,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from tgreader.errors import ParseError
 from tgreader.model import Article, Generation, Home, Listing
+from tgreader.parse._memory import keep_freed_memory
 from tgreader.parse.article import parse_article_doc
 from tgreader.parse.listing import parse_home_doc, parse_listing_doc
 from tgreader.urls import SUCCESSOR_HOSTS, Site
@@ -23,6 +24,8 @@ __all__ = [
     "parse_home",
     "parse_listing",
 ]
+
+keep_freed_memory()
 
 _GEN_A = (
     ".storydetail, .story_detail, .story_headline, .zonepage-l, .datapager, .story_body, "
