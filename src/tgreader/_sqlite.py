@@ -13,10 +13,9 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import ClassVar, Self
+from typing import ClassVar, NamedTuple, Self
 
 from tgreader.errors import StoreError
 
@@ -68,8 +67,7 @@ _CAUSES = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Opened:
+class Opened(NamedTuple):
     """A connection ready for use, and where a damaged file was moved, if it was."""
 
     conn: sqlite3.Connection

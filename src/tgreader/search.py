@@ -14,8 +14,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from tgreader.text import clean, fold, fold_key
@@ -52,8 +51,7 @@ _QUOTED_OR_BARE = re.compile(r'"([^"]*)"?|([^\s"()]+)')
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 
 
-@dataclass(frozen=True, slots=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     """One search result; ``highlights`` are (start, end) offsets of matches in ``snippet``."""
 
     url: str
@@ -65,8 +63,7 @@ class SearchHit:
     score: float
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleText:
+class ArticleText(NamedTuple):
     """The searchable fields of an article, as original (unfolded) text."""
 
     title: str

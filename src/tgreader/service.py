@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar, cast
 
 from tgreader.errors import FetchError, NotStoredError, ParseError, TgError
 from tgreader.model import Article, Home, Listing, Section
@@ -78,8 +78,7 @@ class Settings:
         return (folder / "demo" if self.demo else folder) / USERDATA_FILENAME
 
 
-@dataclass(frozen=True, slots=True)
-class Answer(Generic[P]):
+class Answer(NamedTuple, Generic[P]):
     """A page and where it came from: ``error`` is set when the network failed."""
 
     page: P

@@ -44,7 +44,6 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Self, cast
@@ -230,8 +229,7 @@ def default_store_path() -> Path:
     return default_cache_dir() / STORE_FILENAME
 
 
-@dataclass(frozen=True, slots=True)
-class StoredPage:
+class StoredPage(NamedTuple):
     """A page as stored: the fetch metadata, the raw HTML and the parsed model as a dict."""
 
     url: str
@@ -267,8 +265,7 @@ class ArticleRow(NamedTuple):
     published: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class StoreInfo:
+class StoreInfo(NamedTuple):
     """Sizes and counts of a store, for ``tgreader cache info``."""
 
     path: Path
@@ -285,20 +282,18 @@ class StoreInfo:
         return sum(self.counts.values())
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
+class _Row(NamedTuple):
     """A page prepared for writing (encoding and folding done outside the lock); its HTML
     and parse are compressed inside it, against its kind's current dictionary."""
 
     values: dict[str, Any]
-    index: tuple[str, str, str, str] | None
+    fts: tuple[str, str, str, str] | None  # the folded fields for the search index
     html: bytes
     parsed: bytes  # the parse as JSON
     parsed_dict: dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
-class _Dict:
+class _Dict(NamedTuple):
     """A compression dictionary: a page's HTML without its own text, where that text stood
     (-1: not found), and the page's parse as JSON."""
 
@@ -745,7 +740,7 @@ class Store(_sqlite.Database):
             values = {**row.values, **self._encode(db, row)}
             # A new index row under a new key: the old words stay in the contentless
             # index under the old key, which is never used again (see the module doc).
-            doc = _free_doc(db, row.values["published"]) if row.index is not None else None
+            doc = _free_doc(db, row.values["published"]) if row.fts is not None else None
             old = db.execute("SELECT id FROM pages WHERE url = ?", (url,)).fetchone()
             if old is not None:
                 db.execute(
@@ -772,11 +767,11 @@ class Store(_sqlite.Database):
                     """,
                     {**values, "doc": doc},
                 )
-            if row.index is not None:
+            if row.fts is not None:
                 db.execute(
                     "INSERT INTO search_index (rowid, title, sapo, body, captions) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    (doc, *row.index),
+                    (doc, *row.fts),
                 )
 
     @staticmethod

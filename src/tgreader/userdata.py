@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from platformdirs import user_data_dir
 
@@ -56,8 +56,7 @@ def default_userdata_path() -> Path:
     return default_data_dir() / USERDATA_FILENAME
 
 
-@dataclass(frozen=True, slots=True)
-class Bookmark:
+class Bookmark(NamedTuple):
     """A bookmarked article."""
 
     url: str

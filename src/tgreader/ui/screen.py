@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from rich.text import Text
@@ -62,8 +61,7 @@ ListKind = Literal["section", "search", "bookmarks"]
 Nav = Literal["visit", "none"]
 
 
-@dataclass(frozen=True, slots=True)
-class ReaderContext:
+class ReaderContext(NamedTuple):
     """What the screen needs from outside: the service, the language, a clock, settings."""
 
     service: Service

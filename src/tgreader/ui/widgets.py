@@ -7,8 +7,7 @@ markup string), so ``[bold]`` or ``[@click=…]`` in an article is shown as type
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.align import Align
 from rich.console import Group, RenderableType
@@ -48,8 +47,7 @@ def page_text(text: str, style: str = "") -> Text:
     return Text(strip_controls(text), style=style)
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """One line of the article list: a listing item, a search hit or a bookmark."""
 
     url: str
@@ -229,8 +227,7 @@ class RelatedLink(Static):
         self.post_message(ArticleView.FollowLink(self.index))
 
 
-@dataclass(frozen=True)
-class ArticleColors:
+class ArticleColors(NamedTuple):
     """The theme colours the article is drawn with (Rich colour strings)."""
 
     accent: str = "#FEA62B"
