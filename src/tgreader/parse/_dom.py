@@ -17,6 +17,7 @@ __all__ = [
     "elements",
     "erasable_words",
     "first",
+    "first_element",
     "first_text",
     "image_src",
     "meta",
@@ -141,6 +142,14 @@ def image_src(img: LexborNode) -> str | None:
     if srcset:
         return srcset.split(",")[0].strip().split(" ")[0] or None
     return None
+
+
+def first_element(node: LexborNode) -> LexborNode | None:
+    """The first element child of ``node``, if any."""
+    child = node.child
+    while child is not None and not child.is_element_node:
+        child = child.next
+    return child
 
 
 def elements(node: LexborNode) -> Iterator[LexborNode]:

@@ -15,8 +15,8 @@ from tgreader.parse._blocks import extract_blocks, finish_blocks, link_dominated
 from tgreader.parse._dom import (
     any_of,
     attr,
-    elements,
     first,
+    first_element,
     image_src,
     meta,
     node_text,
@@ -301,7 +301,7 @@ def _densest(doc: LexborHTMLParser) -> LexborNode | None:
     for node in body.css(_STRIP_FOR_DENSITY):
         node.decompose()
     for node in body.css("div, section, ul"):
-        head = next(iter(elements(node)), None)
+        head = first_element(node)
         if head is not None and TRAILING.is_heading(head) and link_dominated(node):
             node.decompose()
     # Readability's idea: a paragraph's words count fully for its parent and half for the
