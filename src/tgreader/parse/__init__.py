@@ -25,8 +25,6 @@ __all__ = [
     "parse_listing",
 ]
 
-keep_freed_memory()
-
 _GEN_A = (
     ".storydetail, .story_detail, .story_headline, .zonepage-l, .datapager, .story_body, "
     "#ArticleContent, .zonebar, .zoneteaser, .story_teaser"
@@ -39,6 +37,7 @@ def _document(html: str, url: str) -> LexborHTMLParser:
         raise ParseError(url, "empty page")
     if "\x00" in html[:4096]:
         raise ParseError(url, "not an HTML page (binary data)")
+    keep_freed_memory()  # once, at the first page
     doc = LexborHTMLParser(html)
     if doc.body is None:
         raise ParseError(url, "no HTML body")
