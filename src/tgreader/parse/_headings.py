@@ -18,7 +18,7 @@ __all__ = ["MAX_CHARS", "OTHER_TRAILING", "PUNCTUATION", "RELATED", "TRAILING", 
 
 # What a heading may carry at either end: "» Tin liên quan:", "- ĐỌC THÊM -".
 PUNCTUATION = " :.-–—»›>"
-# A heading's text, trimmed, is never longer than this (the keys are 5 to 19 letters; the
+# A heading's text, trimmed, is never longer than this (the keys are 4 to 19 characters; the
 # rest is room for white space inside).
 MAX_CHARS = 120
 

@@ -267,7 +267,7 @@ def _sapo(
 def _section(
     doc: LexborHTMLParser, root: LexborHTMLParser | LexborNode, profile: _Profile, url: str
 ) -> str | None:
-    found = doc.css_first(any_of(profile.sections)) is not None
+    found = bool(profile.sections) and doc.css_first(any_of(profile.sections)) is not None
     for selector in profile.sections if found else ():
         # A breadcrumb runs from the home page down: the deepest named link is the section.
         names = [node_text(node) for node in doc.css(selector)]
