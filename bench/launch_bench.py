@@ -469,6 +469,11 @@ def measure(quick: bool = False, baseline: Path | None = None) -> dict[str, Any]
     return found
 
 
+def _paired_ratios(launches: list[float], floors: list[float]) -> Stats:
+    """Each launch's time over that of the floor launched just before it."""
+    return Stats.of(launch / floor for launch, floor in zip(launches, floors, strict=True))
+
+
 def run(quick: bool = False, baseline: Path | None = None) -> Result:
     """The launch and open benchmarks, as a section of the report."""
     found = measure(quick, baseline)
@@ -483,8 +488,7 @@ def run(quick: bool = False, baseline: Path | None = None) -> Result:
             continue
         app = Stats.of(found[mode]["app"])
         floor = Stats.of(found[mode]["floor"])
-        pairs = zip(found[mode]["app"], found[mode]["floor"], strict=True)
-        paired = Stats.of(a / f for a, f in pairs)
+        paired = _paired_ratios(found[mode]["app"], found[mode]["floor"])
         ratio = paired.median
         lines.append(
             f"| {label} | {app.ms(0)} | {floor.ms(0)} | **{paired.fmt(1.0, '×', 2)}** | "
@@ -500,8 +504,7 @@ def run(quick: bool = False, baseline: Path | None = None) -> Result:
     if found["headless"].get("before"):
         before = Stats.of(found["headless"]["before"])
         floor = Stats.of(found["headless"]["floor"])
-        pairs = zip(found["headless"]["before"], found["headless"]["floor"], strict=True)
-        paired = Stats.of(b / f for b, f in pairs)
+        paired = _paired_ratios(found["headless"]["before"], found["headless"]["floor"])
         lines.append(
             f"| headless, before (commit {BASELINE_REV}) | {before.ms(0)} | | "
             f"{paired.fmt(1.0, '×', 2)} | {before.median / floor.median:.2f}× |"

@@ -210,6 +210,9 @@ _MIGRATIONS: tuple[_sqlite.Migration, ...] = (
 # condition of the partial index pages_redirected, so SQLite can use it.
 _BY_URL = "(url = ?1 OR (final_url = ?1 AND final_url <> url))"
 
+# The articles that have no search key yet (a store from before schema 3).
+_UNKEYED = "doc IS NULL AND kind = 'article'"
+
 _PAGE_COLUMNS = (
     "url, final_url, kind, status, etag, last_modified, fetched_at, checked_at, body, "
     "parsed, generation, dict"
@@ -888,8 +891,7 @@ class Store(_sqlite.Database):
     def _index_unkeyed(self, db: sqlite3.Connection) -> None:
         """Give every article without an index key (``pages.doc``) one, and index it."""
         rows = db.execute(
-            "SELECT id, published, parsed, dict FROM pages "
-            "WHERE doc IS NULL AND kind = 'article' ORDER BY id"
+            f"SELECT id, published, parsed, dict FROM pages WHERE {_UNKEYED} ORDER BY id"
         )
         for page_id, published, parsed, dict_id in rows.fetchall():
             doc = _free_doc(db, published)
@@ -909,12 +911,12 @@ class Store(_sqlite.Database):
     def _index_new(self, on_reindex: Callable[[int], None] | None) -> None:
         """Index the articles of a store from before schema 3 (see _MIGRATIONS) under
         their new keys; in a store already keyed, one lookup and nothing to do."""
-        unkeyed = "SELECT EXISTS (SELECT 1 FROM pages WHERE doc IS NULL AND kind = 'article')"
         with self._db() as db:
-            if not db.execute(unkeyed).fetchone()[0]:
+            # By the index of keys: only the pages without a key are looked at.
+            count = int(db.execute(f"SELECT count(*) FROM pages WHERE {_UNKEYED}").fetchone()[0])
+            if count == 0:
                 return
             if on_reindex is not None:
-                count = "SELECT count(*) FROM pages WHERE doc IS NULL AND kind = 'article'"
-                on_reindex(int(db.execute(count).fetchone()[0]))
+                on_reindex(count)
             with _sqlite.transaction(db):
                 self._index_unkeyed(db)
