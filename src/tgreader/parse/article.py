@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tgreader.errors import ParseError
 from tgreader.model import Article, Block, Generation, Image, Paragraph, Published, Quote
-from tgreader.parse._blocks import extract_blocks, finish_blocks, link_dominated
+from tgreader.parse._blocks import extract_blocks, extract_body, finish_blocks, link_dominated
 from tgreader.parse._dom import (
     any_of,
     attr,
@@ -127,13 +127,13 @@ def parse_article_doc(
     related = find_related(doc, url, site, start=body if body is not None else title_node)
     if body is None:
         body = _densest(doc)
-    blocks = extract_blocks(body, url, site) if body is not None else []
+    blocks, signed = extract_body(body, url, site) if body is not None else ([], None)
     if generation == "C":
         blocks = _tidy_gen_c(blocks)
     blocks = _with_lead(doc, root, profile, url, site, blocks, generation)
     if sapo:
         blocks = _drop_leading_sapo(blocks, sapo)
-    blocks, author = finish_blocks(blocks)
+    blocks, author = finish_blocks(blocks, signed)
     title_key = fold_key(title)
     blocks = [b for b in blocks if not _is_title_echo(b, title_key)]
 
