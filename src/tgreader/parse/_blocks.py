@@ -585,8 +585,12 @@ def is_author_line(text: str) -> bool:
     key = fold_key(text)
     if _AUTHOR_PREFIX.match(key):
         return True
-    if _AUTHOR_SOURCE.match(key) and words <= 6:
-        return True
+    source = _AUTHOR_SOURCE.match(key)
+    if source and words <= 6:
+        # "Theo TTXVN", "Theo nhandan.com.vn", "Theo Báo Nhân Dân"; not "Theo dòng sự kiện".
+        named = text.strip(" ()").split(None, 1)[-1].strip(" ()")
+        if is_name(named) or (" " not in named and "." in named.strip(".")):
+            return True
     if words <= 3 and _initials(text):
         return True
     letters = [ch for ch in text if ch.isalpha()]
