@@ -250,3 +250,36 @@ def test_gen_b_listing_sapo_in_its_own_div(where: str) -> None:
         f"Tóm tắt nội dung của bài viết số {n} ở đây." for n in range(1, 4)
     ]
     assert listing.articles[0].title == "Bài viết số 1 thử nghiệm dài"
+
+
+# --- Image tables as the real pages have them: kept as they were -------------------------
+
+_TABLE = "<table class='tbl-image' align='center'><tbody>{}</tbody></table>"
+
+
+@pytest.mark.parametrize(
+    ("rows", "want"),
+    [
+        ("<tr><td><img src='/Uploads/2020/11/13/29/a.jpg'></td></tr>"
+         "<tr><td class='td-image-desc'><p>Quang cảnh Đại hội.</p><p>(Ảnh: TA)</p></td></tr>",
+         [("a.jpg", "Quang cảnh Đại hội. (Ảnh: TA)")]),
+        ("<tr><td><img src='/Uploads/a.jpg'></td><td><img src='/Uploads/b.jpg'></td></tr>"
+         "<tr><td class='td-image-desc' colspan='2'><p>Hai ảnh, một chú thích.</p></td></tr>",
+         [("a.jpg", None), ("b.jpg", "Hai ảnh, một chú thích.")]),
+        ("<tr><td><img src='/Uploads/a.jpg' alt=''></td></tr><tr><td></td></tr>",
+         [("a.jpg", None)]),
+    ],
+    ids=["caption-in-two-p", "two-images-one-row", "no-caption"],
+)  # fmt: skip
+def test_image_tables(rows: str, want: list[tuple[str, str | None]]) -> None:
+    article = parse_article(_gen_a(_BODY + _TABLE.format(rows) + _BODY), _ARTICLE)
+    images = [b for b in article.blocks if isinstance(b, Image)]
+    assert [(i.src.rsplit("/", 1)[-1] if i.src else None, i.caption) for i in images] == want
+
+
+def test_a_table_with_no_image_is_a_boxed_note() -> None:
+    note = "Tỉnh Cà Mau hiện có 340 báo cáo viên các cấp, trong đó có 5 báo cáo viên Trung ương."
+    table = _TABLE.format(f"<tr><td><p><em>{note}</em></p></td></tr><tr><td></td></tr>")
+    article = parse_article(_gen_a(_BODY + table), _ARTICLE)
+    assert article.blocks[-1].kind == "paragraph"
+    assert getattr(article.blocks[-1], "text", None) == note

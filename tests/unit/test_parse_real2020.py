@@ -77,6 +77,14 @@ def test_the_byline_is_no_block_and_no_heading_is_empty(page: Any) -> None:
         assert "**" not in text and " ," not in text.replace("… ,", "")
 
 
+@pytest.mark.parametrize("page", PAGES, ids=_id)
+def test_every_picture_of_the_capture_is_an_image_block(page: Any) -> None:
+    article = parse_article(page.html, page.url)
+    images = [b for b in article.blocks if isinstance(b, Image)]
+    assert len(images) == page.images
+    assert all(i.src and i.src.startswith("https://tuyengiao.vn/Uploads/") for i in images)
+
+
 def test_sub_sections_come_from_the_breadcrumb() -> None:
     names = {
         page.path.split("/")[2]: parse_article(page.html, page.url).section

@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tgreader.errors import ParseError
 from tgreader.model import Generation, Home, Link, Listing, ListItem, Published, Section
-from tgreader.parse._dom import attr, first, image_src, node_text
+from tgreader.parse._dom import attr, elements, first, image_src, node_text
 from tgreader.parse._nextdata import blog_objects
 from tgreader.parse._related import article_links
 from tgreader.sections import GEN_C_CATEGORIES, section_name
@@ -110,7 +110,14 @@ def _item_sapo(node: LexborNode, title: str) -> str:
         text = node_text(p)
         if text and text != title and not _date_like(text):
             return text
-    candidates = [n for n in node.css("div, span") if n.css_first("a") is None]
+    # Two levels of the item's children (their subtrees are disjoint: the look stays
+    # linear in the page, however deep a hostile item nests).
+    children = list(elements(node))
+    candidates = [
+        n
+        for n in children + [g for c in children for g in elements(c)]
+        if n.tag in ("div", "span") and n.css_first("a") is None
+    ]
     following = node.next
     while following is not None and not following.is_element_node:
         following = following.next
