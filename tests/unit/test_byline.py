@@ -67,6 +67,13 @@ def test_a_bold_name_is_a_byline(name: str) -> None:
     assert byline([(name, True)]) == name
 
 
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(_NAMES, min_size=2, max_size=3), st.sampled_from([" - ", " – ", ", ", " và "]))
+def test_bold_names_of_several_authors_are_a_byline(names: list[str], joint: str) -> None:
+    text = joint.join(names)
+    assert byline([(text, True)]) == text
+
+
 @settings(max_examples=400, deadline=None, derandomize=True)
 @given(_SENTENCE_CASE, _BOLD, _END)
 @example("Hướng đến chuẩn hóa các trung tâm chính trị cấp huyện", True, "")

@@ -23,6 +23,7 @@ from tgreader.urls import Site
 
 __all__ = [
     "Signed",
+    "are_names",
     "byline",
     "extract_blocks",
     "extract_body",
@@ -490,17 +491,29 @@ def byline(lines: list[tuple[str, bool]]) -> str | None:
     if not lines or len(lines) > 3:
         return None
     (first, bold), rest = lines[0], lines[1:]
-    named = is_author_line(first) or (bold and is_name(first))
+    named = is_author_line(first) or (bold and are_names(first))
     if not named or not rest:
         return first if named else None
     title = ", ".join(text.strip(" ,") for text, _ in rest)
     if (
         clean_word_count(title) > _BYLINE_TITLE_MAX_WORDS
         or title.endswith((".", "!", "?", ":", ";"))
-        or not bold  # only a bold name says what the line under it is
+        # Only a bold or upper-case name says what the line under it is.
+        or not (bold or is_upper_text(first))
     ):
         return None
     return f"{first}, {title}"
+
+
+_NAME_SEPARATORS = re.compile(r"\s+(?:-|–|&|và)\s+|\s*,\s*")
+_NAMES_MAX = 3
+
+
+def are_names(text: str) -> bool:
+    """True for one to three names (see :func:`is_name`) joined by ``-``, ``–``, ``&``,
+    ``và`` or commas: ``Nhật Minh - Thu Hằng``."""
+    parts = _NAME_SEPARATORS.split(text)
+    return len(parts) <= _NAMES_MAX and all(is_name(part) for part in parts)
 
 
 def is_name(text: str) -> bool:
