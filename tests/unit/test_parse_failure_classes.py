@@ -283,3 +283,24 @@ def test_a_table_with_no_image_is_a_boxed_note() -> None:
     article = parse_article(_gen_a(_BODY + table), _ARTICLE)
     assert article.blocks[-1].kind == "paragraph"
     assert getattr(article.blocks[-1], "text", None) == note
+
+
+def test_a_date_in_inline_pieces_is_still_read_whole() -> None:
+    # Joining inline text exactly must not glue a date to its time: dates read the pieces
+    # with a space between.
+    html = _gen_a().replace(
+        "<span class='story_date'>Thứ Tư, 11/11/2020 9:05'(GMT+7)</span>",
+        "<span class='story_date'><span>Thứ Tư, 11/11/2020</span><span>9:05'(GMT+7)</span></span>",
+    )
+    published = parse_article(html, _ARTICLE).published
+    assert published is not None and published.has_time
+    assert published.when.isoformat() == "2020-11-11T09:05:00+07:00"
+    listing = parse_listing(
+        _gen_a_listing("").replace(
+            "</h4>", "</h4><div class='viewmore'><span>08/11/2024</span><span>09:15</span></div>"
+        ),
+        "https://tuyengiao.vn/kinh-te",
+    )
+    assert [a.published.when.isoformat() if a.published else None for a in listing.articles] == [
+        "2024-11-08T09:15:00+07:00"
+    ] * 3

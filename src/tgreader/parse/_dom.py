@@ -24,6 +24,7 @@ __all__ = [
     "node_text",
     "own_text",
     "same_key",
+    "spaced_text",
     "visible_text",
 ]
 
@@ -49,6 +50,15 @@ def node_text(node: LexborNode | None) -> str:
     if node is None:
         return ""
     return clean(visible_text(node))
+
+
+def spaced_text(node: LexborNode | None) -> str:
+    """The node's text with a space between all its pieces, cleaned: for dates, which a
+    page may split into inline pieces with nothing between (``11/11/2020</span><span>9:05``)
+    and a space never spoils."""
+    if node is None:
+        return ""
+    return clean(node.text(deep=True, separator=" "))
 
 
 def visible_text(node: LexborNode) -> str:

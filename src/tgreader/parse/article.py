@@ -21,6 +21,7 @@ from tgreader.parse._dom import (
     meta,
     node_text,
     same_key,
+    spaced_text,
 )
 from tgreader.parse._headings import TRAILING
 from tgreader.parse._nextdata import blog_objects
@@ -193,7 +194,7 @@ def _published(
     day_only: Published | None = None
     for selector in profile.dates:
         for node in root.css(selector):
-            text = attr(node, "datetime") or node_text(node)
+            text = attr(node, "datetime") or spaced_text(node)
             found = parse_vn_datetime(text) if len(text) <= 120 else None
             if found and found[1]:
                 return Published(*found)
@@ -215,7 +216,7 @@ def _published(
     # Last: a date in the elements right next to the title (never the page header's).
     if title_node is not None:
         for node in _neighbours(title_node):
-            text = node_text(node)
+            text = spaced_text(node)
             if text and len(text) <= 120:
                 found = parse_vn_datetime(text)
                 if found:
@@ -353,7 +354,7 @@ def _date_row_name(root: LexborHTMLParser | LexborNode, profile: _Profile) -> st
     # The breadcrumb sits in the date's row: the links among the date node's siblings.
     for date_node in root.css(profile.dates[0]):
         row = date_node.parent
-        if row is None or not parse_vn_datetime(node_text(date_node)):
+        if row is None or not parse_vn_datetime(spaced_text(date_node)):
             continue
         for anchor in row.css("a[href]"):
             href = (attr(anchor, "href") or "").lower()

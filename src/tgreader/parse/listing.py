@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tgreader.errors import ParseError
 from tgreader.model import Generation, Home, Link, Listing, ListItem, Published, Section
-from tgreader.parse._dom import attr, elements, first, image_src, node_text
+from tgreader.parse._dom import attr, elements, first, image_src, node_text, spaced_text
 from tgreader.parse._nextdata import blog_objects
 from tgreader.parse._related import article_links
 from tgreader.sections import GEN_C_CATEGORIES, section_name
@@ -84,7 +84,7 @@ def _item(
     raw_src = image_src(img) if img is not None else None
     published = None
     for candidate in node.css(".viewmore, .date, .time, time, span, div"):
-        text = attr(candidate, "datetime") or node_text(candidate)
+        text = attr(candidate, "datetime") or spaced_text(candidate)
         if 0 < len(text) <= 60:
             found = parse_vn_datetime(text)
             if found:
