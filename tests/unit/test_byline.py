@@ -67,6 +67,17 @@ def test_a_bold_name_is_a_byline(name: str) -> None:
     assert byline([(name, True)]) == name
 
 
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(_SENTENCE_CASE.map(_capital), _BOLD)
+@example("TTXVN", False)
+@example("nhandan.com.vn", False)
+@example("Báo Quân đội nhân dân", True)
+def test_theo_a_proper_name_or_a_domain_is_a_byline(source: str, bold: bool) -> None:
+    if len(source.split()) <= 5:
+        assert byline([(f"Theo {source}", bold)]) == f"Theo {source}"
+    assert byline([(f"Theo {source.lower()}", bold)]) is None or "." in source
+
+
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(st.lists(_NAMES, min_size=2, max_size=3), st.sampled_from([" - ", " – ", ", ", " và "]))
 def test_bold_names_of_several_authors_are_a_byline(names: list[str], joint: str) -> None:

@@ -600,9 +600,11 @@ def is_author_line(text: str) -> bool:
         return True
     source = _AUTHOR_SOURCE.match(key)
     if source and words <= 6:
-        # "Theo TTXVN", "Theo nhandan.com.vn", "Theo Báo Nhân Dân"; not "Theo dòng sự kiện".
+        # "Theo TTXVN", "Theo nhandan.com.vn", "Theo Báo Quân đội nhân dân": a source is a
+        # proper name or a domain; "Theo dòng sự kiện" (a heading) is neither.
         named = text.strip(" ()").split(None, 1)[-1].strip(" ()")
-        if is_name(named) or (" " not in named and "." in named.strip(".")):
+        proper = named[:1].isupper() and not any(c in named for c in ",;!?…")
+        if (proper and not named.endswith(".")) or (" " not in named and "." in named.strip(".")):
             return True
     if words <= 3 and _initials(text):
         return True
