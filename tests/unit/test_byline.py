@@ -147,3 +147,22 @@ def test_a_closing_bold_name_is_the_author_and_no_block(name: str) -> None:
     article = parse_article(html, "https://tuyengiao.vn/a-1")
     assert article.author == name
     assert all(getattr(b, "text", None) != name for b in article.blocks)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(_NAMES, _TITLES)
+@example("Phạm Việt Phong", "Phó Trưởng ban, Ban Tuyên giáo Tỉnh ủy Cà Mau")
+def test_a_bold_name_then_an_italic_title_in_its_own_paragraph(name: str, title: str) -> None:
+    html = _page(f"<p><strong>{name}</strong></p><p><em>{title}</em></p>")
+    article = parse_article(html, "https://tuyengiao.vn/a-1")
+    assert article.author == f"{name}, {title}"
+    assert [getattr(b, "text", None) for b in article.blocks][-1].startswith("Hội nghị")
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.one_of(_SENTENCE_CASE, _LONG_UPPER), _TITLES)
+def test_a_heading_then_an_italic_line_stays_in_the_article(heading: str, line: str) -> None:
+    html = _page(f"<p><strong>{heading}</strong></p><p><em>{line}</em></p>")
+    article = parse_article(html, "https://tuyengiao.vn/a-1")
+    assert article.author is None
+    assert [getattr(b, "text", None) for b in article.blocks][-2:] == [heading, line]

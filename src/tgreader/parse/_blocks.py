@@ -85,13 +85,16 @@ class _Walk:
     blocks: list[Block]
     skip_links: bool = False
     last: _Last | None = None
+    above: _Last | None = None  # the text block before ``last``
 
 
 class Signed(NamedTuple):
-    """A body's closing block and the byline its text and markup make of it."""
+    """A body's closing block and the byline its text and markup make of it; ``above``
+    is the bold name's own block when the job title under it is a block of its own."""
 
     block: Block
     author: str
+    above: Block | None = None
 
 
 def extract_blocks(body: LexborNode, base_url: str, site: Site) -> list[Block]:
@@ -108,8 +111,20 @@ def extract_body(body: LexborNode, base_url: str, site: Site) -> tuple[list[Bloc
     if walk.last is not None:
         last = walk.last
         author = byline(_lines(last))
-        signed = Signed(last.block, author) if author else None
+        signed = Signed(last.block, author) if author else _name_over_title(walk)
     return walk.blocks, signed
+
+
+def _name_over_title(walk: _Walk) -> Signed | None:
+    """A bold name, then a wholly italic job title as the next and last block."""
+    last, above = walk.last, walk.above
+    if last is None or above is None or last.node is None:
+        return None
+    name_lines, title_lines = _lines(above), _lines(last)
+    if len(name_lines) != 1 or len(title_lines) != 1 or not _wholly(last.node, _ITALIC):
+        return None
+    author = byline(name_lines + title_lines)
+    return Signed(last.block, author, above.block) if author else None
 
 
 def _skippable(node: LexborNode) -> bool:
@@ -245,7 +260,7 @@ def _text_block(
     else:
         block = Paragraph(text)
     walk.blocks.append(block)
-    walk.last = _Last(block, bold, node)
+    walk.above, walk.last = walk.last, _Last(block, bold, node)
 
 
 def _figure(walk: _Walk, node: LexborNode) -> None:
@@ -465,8 +480,12 @@ def finish_blocks(
         if isinstance(block, Image):
             continue
         if signed is not None and block is signed.block:
-            author = signed.author
-            del tidy[index]
+            if signed.above is None:
+                author = signed.author
+                del tidy[index]
+            elif index > 0 and tidy[index - 1] is signed.above:
+                author = signed.author
+                del tidy[index - 1 : index + 1]
         elif isinstance(block, Paragraph | Heading) and is_author_line(block.text):
             author = block.text
             del tidy[index]
