@@ -493,6 +493,7 @@ def finish_blocks(
     return tidy, author
 
 
+_WRAPPER_LEVELS = 4
 _BYLINE_TITLE_MAX_WORDS = 16  # "Phó Trưởng ban, Ban Tuyên giáo Tỉnh ủy Cà Mau" has 10
 _NAME_MAX_WORDS = 5
 
@@ -566,8 +567,12 @@ def _lines(last: _Last) -> list[tuple[str, bool]]:
     node = last.node
     if node is None or node.css_first("br") is None:
         return [(text, last.bold() if callable(last.bold) else last.bold)]
-    # Through wrappers that hold the whole line group (``p > span > strong, br, em``).
-    while (only := _only_child(node)) is not None and only.css_first("br") is not None:
+    # Through wrappers that hold the whole line group (``p > span > strong, br, em``); a
+    # few levels at most, each look being a walk of what is under it.
+    for _ in range(_WRAPPER_LEVELS):
+        only = _only_child(node)
+        if only is None or only.css_first("br") is None:
+            break
         node = only
     lines: list[tuple[str, bool]] = []
     group: list[LexborNode] = []

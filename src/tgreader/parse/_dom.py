@@ -81,13 +81,14 @@ def visible_text(node: LexborNode) -> str:
         if child.is_text_node:
             parts.append(child.text_content or "")
         elif child.is_element_node and child.child is not None:
+            # Into every element (no look ahead for breaks in it: that would read a deep
+            # nest once per level). Only a node with a break comes here at all.
             breaks = child.tag in _BREAK_TAGS
-            if breaks or child.css_first(_BREAKS) is not None:
-                parts.append(" " if breaks else "")
-                stack.append((child.next, breaks))
-                child = child.child
-                continue
-            parts.append(child.text(deep=True))
+            if breaks:
+                parts.append(" ")
+            stack.append((child.next, breaks))
+            child = child.child
+            continue
         elif child.tag in _BREAK_TAGS:
             parts.append(" ")
         child = child.next
