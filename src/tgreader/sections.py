@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from tgreader.model import Section
 from tgreader.urls import CANONICAL_ORIGIN
 
-__all__ = ["GEN_C_CATEGORIES", "KNOWN_SECTIONS", "builtin_sections", "section_name"]
+__all__ = [
+    "GEN_C_CATEGORIES",
+    "KNOWN_SECTIONS",
+    "builtin_sections",
+    "section_for_url",
+    "section_name",
+]
 
 # Slugs are verified; the display names are rebuilt from the slug and may differ from the
 # live menu's wording (MARKUP.md marks them inferred).
@@ -21,6 +29,10 @@ KNOWN_SECTIONS: dict[str, str] = {
     "theo-guong-bac": "Theo gương Bác",
     "the-gioi": "Thế giới",
     "tu-lieu": "Tư liệu",
+    # Sub-sections of nhip-cau-tuyen-giao (their URLs and names are real: real-2020 pages).
+    "tuyen-giao-cac-cap": "Tuyên giáo các cấp",
+    "ban-tuyen-giao-tw": "Ban Tuyên giáo Trung ương",
+    "video": "Video",
 }
 # Sections the current (Gen B) menu is believed to hold, in menu order.
 _CURRENT = (
@@ -63,7 +75,20 @@ GEN_C_CATEGORIES: dict[str, str] = {
 
 def section_name(slug: str) -> str | None:
     """The display name of a known section slug, else None (never invented)."""
-    return KNOWN_SECTIONS.get(slug.strip("/").split("/")[-1])
+    return KNOWN_SECTIONS.get(slug.strip("/").split("/")[-1].lower())
+
+
+def section_for_url(url: str) -> str | None:
+    """The deepest known section among the folders of an article's URL
+    (``/nhip-cau-tuyen-giao/tuyen-giao-cac-cap/<slug>-<id>``: "Tuyên giáo các cấp";
+    ``/video/<Category>/<slug>-<id>``: the category if known, else "Video"; ``/<slug>-<id>``:
+    None)."""
+    folders = [s for s in urlsplit(url).path.split("/") if s][:-1]
+    for folder in reversed(folders):
+        name = section_name(folder)
+        if name:
+            return name
+    return None
 
 
 def builtin_sections() -> list[Section]:

@@ -10,18 +10,23 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
 from tgreader.model import Block, Heading, Image, Paragraph, Quote
-from tgreader.parse._dom import attr, elements, image_src, node_text, same_key
+from tgreader.parse._dom import attr, elements, image_src, node_text, same_key, visible_text
 from tgreader.parse._headings import TRAILING
 from tgreader.text import clean, clean_word_count, fold_key, is_upper_text
 from tgreader.urls import Site
 
 __all__ = [
+    "Signed",
+    "are_names",
+    "byline",
     "extract_blocks",
+    "extract_body",
     "finish_blocks",
     "is_author_line",
     "link_dominated",
@@ -65,19 +70,61 @@ _AUTHOR_PREFIX = re.compile(
 _AUTHOR_SOURCE = re.compile(r"^\(?\s*(theo|nguon)\s+\S")
 
 
+class _Last(NamedTuple):
+    """The last text block walked, and what its markup says (asked only of that one)."""
+
+    block: Block
+    bold: bool | Callable[[], bool]
+    node: LexborNode | None  # the element that held all of its text, if one did
+
+
 @dataclass
 class _Walk:
     base_url: str
     site: Site
     blocks: list[Block]
     skip_links: bool = False
+    last: _Last | None = None
+    above: _Last | None = None  # the text block before ``last``
+
+
+class Signed(NamedTuple):
+    """A body's closing block and the byline its text and markup make of it; ``above``
+    is the bold name's own block when the job title under it is a block of its own."""
+
+    block: Block
+    author: str
+    above: Block | None = None
 
 
 def extract_blocks(body: LexborNode, base_url: str, site: Site) -> list[Block]:
     """Walk ``body`` in document order and return its blocks (not yet post-processed)."""
+    return extract_body(body, base_url, site)[0]
+
+
+def extract_body(body: LexborNode, base_url: str, site: Site) -> tuple[list[Block], Signed | None]:
+    """The blocks of ``body``, and its last text block if its shape makes it a byline
+    (:func:`finish_blocks` takes it out when nothing but pictures follows it)."""
     walk = _Walk(base_url, site, [])
     _container(walk, body)
-    return walk.blocks
+    signed = None
+    if walk.last is not None:
+        last = walk.last
+        author = byline(_lines(last))
+        signed = Signed(last.block, author) if author else _name_over_title(walk)
+    return walk.blocks, signed
+
+
+def _name_over_title(walk: _Walk) -> Signed | None:
+    """A bold name, then a wholly italic job title as the next and last block."""
+    last, above = walk.last, walk.above
+    if last is None or above is None or last.node is None:
+        return None
+    name_lines, title_lines = _lines(above), _lines(last)
+    if len(name_lines) != 1 or len(title_lines) != 1 or not _wholly(last.node, _ITALIC):
+        return None
+    author = byline(name_lines + title_lines)
+    return Signed(last.block, author, above.block) if author else None
 
 
 def _skippable(node: LexborNode) -> bool:
@@ -124,12 +171,13 @@ def _container(walk: _Walk, node: LexborNode) -> None:
 def _flush(walk: _Walk, nodes: list[LexborNode]) -> None:
     if not nodes:
         return
+    # Inline neighbours join as a browser shows them: no space is added between them.
     parts = [
-        (n.text_content or "") if n.is_text_node else n.text(deep=True, separator=" ")
+        (n.text_content or "") if n.is_text_node else visible_text(n)
         for n in nodes
         if n.tag != "-comment"
     ]
-    joined = " ".join(parts)
+    joined = "".join(parts)
     if joined.isspace() or not joined:  # the white space between two blocks, most often
         return
     text = clean(joined)
@@ -184,7 +232,7 @@ def _block(walk: _Walk, node: LexborNode) -> LexborNode | None:
             return _picture_paragraph(walk, node)
         text = node_text(node)
         if text:
-            _text_block(walk, text, bold=lambda: _wholly(node, _BOLD, text))
+            _text_block(walk, text, bold=lambda: _wholly(node, _BOLD, text), node=node)
     else:
         _container(walk, node)
     return following
@@ -194,16 +242,25 @@ def _has_blocks(node: LexborNode) -> bool:
     return any(not _is_inline(child) for child in elements(node) if child.tag != "br")
 
 
-def _text_block(walk: _Walk, text: str, *, bold: bool | Callable[[], bool] = False) -> None:
+def _text_block(
+    walk: _Walk,
+    text: str,
+    *,
+    bold: bool | Callable[[], bool] = False,
+    node: LexborNode | None = None,
+) -> None:
     """A heading or a paragraph; ``bold`` (whether all of it is bold) is asked only when it
     decides, as finding it out walks the node's tree."""
     words = clean_word_count(text)
     upper = words <= _UPPER_HEADING_MAX_WORDS and is_upper_text(text)
     short = words <= _HEADING_MAX_WORDS and not text.endswith(".")
+    block: Block
     if upper or (short and (bold() if callable(bold) else bold)):
-        walk.blocks.append(Heading(text))
+        block = Heading(text)
     else:
-        walk.blocks.append(Paragraph(text))
+        block = Paragraph(text)
+    walk.blocks.append(block)
+    walk.above, walk.last = walk.last, _Last(block, bold, node)
 
 
 def _figure(walk: _Walk, node: LexborNode) -> None:
@@ -388,9 +445,12 @@ def _same_picture(a: Image, b: Image) -> bool:
     return urlsplit(a.src).path == urlsplit(b.src).path
 
 
-def finish_blocks(blocks: list[Block]) -> tuple[list[Block], str | None]:
+def finish_blocks(
+    blocks: list[Block], signed: Signed | None = None
+) -> tuple[list[Block], str | None]:
     """Tidy walked blocks: captions never repeat as text, twin images merge, author moves out.
 
+    ``signed`` is the body's closing block as :func:`extract_body` read it from its markup.
     Returns the blocks and the author line (or None).
     """
     tidy: list[Block] = []
@@ -414,19 +474,147 @@ def finish_blocks(blocks: list[Block]) -> tuple[list[Block], str | None]:
             continue
         tidy.append(block)
     author = None
+    # The byline is the last block but pictures (a closing line may follow the last photo).
     for index in range(len(tidy) - 1, -1, -1):
         block = tidy[index]
         if isinstance(block, Image):
             continue
-        if isinstance(block, Paragraph | Heading) and is_author_line(block.text):
+        if signed is not None and block is signed.block:
+            if signed.above is None:
+                author = signed.author
+                del tidy[index]
+            elif index > 0 and tidy[index - 1] is signed.above:
+                author = signed.author
+                del tidy[index - 1 : index + 1]
+        elif isinstance(block, Paragraph | Heading) and is_author_line(block.text):
             author = block.text
             del tidy[index]
         break
     return tidy, author
 
 
+_WRAPPER_LEVELS = 4
+_BYLINE_TITLE_MAX_WORDS = 16  # "Phó Trưởng ban, Ban Tuyên giáo Tỉnh ủy Cà Mau" has 10
+_NAME_MAX_WORDS = 5
+
+
+def byline(lines: list[tuple[str, bool]]) -> str | None:
+    """The author a body's closing block names, from its lines (split at ``<br>``), each
+    with whether all of it is bold; None when the block is no byline.
+
+    A byline is a prefix form (``Tin, ảnh: …``, ``Theo TTXVN``), an upper-case name,
+    initials (``N.L``), or a bold name (``Thu Hằng``, ``TG``), optionally followed on the
+    next line by a short job title (kept as ``Name, Title``). A sentence or a heading is
+    none of these: they hold lower-case words, or end a sentence.
+    """
+    lines = [(clean(text), bold) for text, bold in lines if clean(text)]
+    if not lines or len(lines) > 3:
+        return None
+    (first, bold), rest = lines[0], lines[1:]
+    named = is_author_line(first) or (bold and are_names(first))
+    if not named or not rest:
+        return first if named else None
+    title = ", ".join(text.strip(" ,") for text, _ in rest)
+    if (
+        clean_word_count(title) > _BYLINE_TITLE_MAX_WORDS
+        or title.endswith((".", "!", "?", ":", ";"))
+        # Only a bold or upper-case name says what the line under it is.
+        or not (bold or is_upper_text(first))
+    ):
+        return None
+    return f"{first}, {title}"
+
+
+_NAME_SEPARATORS = re.compile(r"\s+(?:-|–|&|và)\s+|\s*,\s*")
+_NAMES_MAX = 3
+
+
+def are_names(text: str) -> bool:
+    """True for one to three names (see :func:`is_name`) joined by ``-``, ``–``, ``&``,
+    ``và`` or commas: ``Nhật Minh - Thu Hằng``."""
+    parts = _NAME_SEPARATORS.split(text)
+    return len(parts) <= _NAMES_MAX and all(is_name(part) for part in parts)
+
+
+def is_name(text: str) -> bool:
+    """True for a short name whose every word is capitalised: ``Thu Hằng``, ``T. Thanh``,
+    ``V.Anh``, ``LÝ ROTHA``, ``TG``. Only an initial (one letter) may end with a dot."""
+    words = text.split()
+    if not 1 <= len(words) <= _NAME_MAX_WORDS:
+        return False
+    letters = 0
+    for word in words:
+        pieces = word.split(".")
+        if len(pieces) > 1 and not pieces[-1]:
+            pieces.pop()
+            if len(pieces[-1]) != 1:
+                return False  # a full stop after a word: a sentence, not a name
+        for piece in pieces:
+            if not piece.isalpha() or not piece[0].isupper():
+                return False
+            letters += len(piece)
+    return letters >= 2
+
+
+def _initials(text: str) -> bool:
+    """``N.L``, ``N.KHANH``, ``T. Thanh``: a name that starts with an initial and a dot."""
+    return len(text) >= 3 and text[0].isupper() and text[1] == "." and is_name(text)
+
+
+def _lines(last: _Last) -> list[tuple[str, bool]]:
+    """The lines of the last text block, split at ``<br>``, each with whether it is bold."""
+    text = last.block.text if isinstance(last.block, Paragraph | Heading) else ""
+    node = last.node
+    if node is None or node.css_first("br") is None:
+        return [(text, last.bold() if callable(last.bold) else last.bold)]
+    # Through wrappers that hold the whole line group (``p > span > strong, br, em``); a
+    # few levels at most, each look being a walk of what is under it.
+    for _ in range(_WRAPPER_LEVELS):
+        only = _only_child(node)
+        if only is None or only.css_first("br") is None:
+            break
+        node = only
+    lines: list[tuple[str, bool]] = []
+    group: list[LexborNode] = []
+    child = node.child
+    while True:
+        if child is None or child.tag == "br":
+            parts = [n.text_content or "" if n.is_text_node else n.text(deep=True) for n in group]
+            line = clean("".join(parts))
+            if line:
+                lines.append((line, all(_bold_or_blank(n) for n in group)))
+            group = []
+            if child is None:
+                return lines
+        elif child.tag != "-comment":
+            group.append(child)
+        child = child.next
+
+
+def _only_child(node: LexborNode) -> LexborNode | None:
+    """The one element child of ``node`` when nothing else in it has text."""
+    found = None
+    child = node.child
+    while child is not None:
+        if child.is_element_node:
+            if found is not None:
+                return None
+            found = child
+        elif child.tag != "-comment" and clean(child.text_content or ""):
+            return None
+        child = child.next
+    return found
+
+
+def _bold_or_blank(node: LexborNode) -> bool:
+    if node.is_text_node:
+        return not clean(node.text_content or "")
+    return not node_text(node) or _wholly(node, _BOLD)
+
+
 def is_author_line(text: str) -> bool:
-    """True for a short byline: ``Tin, ảnh: THẾ HOÀNG``, ``Theo TTXVN``, or a name in capitals."""
+    """True for a byline that needs no markup to be seen: ``Tin, ảnh: THẾ HOÀNG``,
+    ``Theo TTXVN``, a name in capitals, initials (``N.L``)."""
     text = clean(text)
     words = clean_word_count(text)
     if not text or words > _AUTHOR_MAX_WORDS or text.endswith(("…/.", "/.")):
@@ -434,7 +622,15 @@ def is_author_line(text: str) -> bool:
     key = fold_key(text)
     if _AUTHOR_PREFIX.match(key):
         return True
-    if _AUTHOR_SOURCE.match(key) and words <= 6:
+    source = _AUTHOR_SOURCE.match(key)
+    if source and words <= 6:
+        # "Theo TTXVN", "Theo nhandan.com.vn", "Theo Báo Quân đội nhân dân": a source is a
+        # proper name or a domain; "Theo dòng sự kiện" (a heading) is neither.
+        named = text.strip(" ()").split(None, 1)[-1].strip(" ()")
+        proper = named[:1].isupper() and not any(c in named for c in ",;!?…")
+        if (proper and not named.endswith(".")) or (" " not in named and "." in named.strip(".")):
+            return True
+    if words <= 3 and _initials(text):
         return True
     letters = [ch for ch in text if ch.isalpha()]
     return words <= 6 and len(letters) >= 4 and is_upper_text(text.split(":")[-1])

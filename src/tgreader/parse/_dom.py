@@ -24,6 +24,8 @@ __all__ = [
     "node_text",
     "own_text",
     "same_key",
+    "spaced_text",
+    "visible_text",
 ]
 
 BLOCK_TAGS = frozenset(
@@ -36,11 +38,61 @@ BLOCK_TAGS = frozenset(
 )  # fmt: skip
 
 
+# Elements that break a line where a browser shows them: between their texts a space,
+# between the texts of inline elements nothing (``<em>x</em>,`` reads "x,").
+_BREAK_TAGS = BLOCK_TAGS | {"li", "img", "iframe", "select", "textarea"}
+_BREAKS = ", ".join(sorted(_BREAK_TAGS))
+
+
 def node_text(node: LexborNode | None) -> str:
-    """The node's whole text, cleaned (NFC, no controls, whitespace collapsed)."""
+    """The node's whole text as a browser joins it, cleaned (NFC, no controls, whitespace
+    collapsed)."""
+    if node is None:
+        return ""
+    return clean(visible_text(node))
+
+
+def spaced_text(node: LexborNode | None) -> str:
+    """The node's text with a space between all its pieces, cleaned: for dates, which a
+    page may split into inline pieces with nothing between (``11/11/2020</span><span>9:05``)
+    and a space never spoils."""
     if node is None:
         return ""
     return clean(node.text(deep=True, separator=" "))
+
+
+def visible_text(node: LexborNode) -> str:
+    """The text of ``node`` (not cleaned) with a space where a line breaks (a ``br`` or a
+    block element) and nothing between inline neighbours (the page's own white space
+    already separates the words)."""
+    if node.css_first(_BREAKS) is None:
+        return node.text(deep=True)
+    parts: list[str] = []
+    # Iterative, so that any depth of nesting is walked without recursion: ``stack`` holds
+    # where to go on after each element entered, and whether leaving it breaks the line.
+    stack: list[tuple[LexborNode | None, bool]] = []
+    child = node.child
+    while child is not None or stack:
+        if child is None:
+            child, breaks = stack.pop()
+            if breaks:
+                parts.append(" ")
+            continue
+        if child.is_text_node:
+            parts.append(child.text_content or "")
+        elif child.is_element_node and child.child is not None:
+            # Into every element (no look ahead for breaks in it: that would read a deep
+            # nest once per level). Only a node with a break comes here at all.
+            breaks = child.tag in _BREAK_TAGS
+            if breaks:
+                parts.append(" ")
+            stack.append((child.next, breaks))
+            child = child.child
+            continue
+        elif child.tag in _BREAK_TAGS:
+            parts.append(" ")
+        child = child.next
+    return "".join(parts)
 
 
 # A word that starts with neither a letter nor a digit: the only kind folding can erase

@@ -11,7 +11,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tgreader.errors import ParseError
 from tgreader.model import Article, Block, Generation, Image, Paragraph, Published, Quote
-from tgreader.parse._blocks import extract_blocks, finish_blocks, link_dominated
+from tgreader.parse._blocks import extract_blocks, extract_body, finish_blocks, link_dominated
 from tgreader.parse._dom import (
     any_of,
     attr,
@@ -21,11 +21,12 @@ from tgreader.parse._dom import (
     meta,
     node_text,
     same_key,
+    spaced_text,
 )
 from tgreader.parse._headings import TRAILING
 from tgreader.parse._nextdata import blog_objects
 from tgreader.parse._related import find_related
-from tgreader.sections import section_name
+from tgreader.sections import section_for_url
 from tgreader.text import clean, clean_word_count, fold_key, parse_vn_datetime, word_count
 from tgreader.urls import Site
 
@@ -120,20 +121,20 @@ def parse_article_doc(
     # removes that furniture from the tree.
     published = _published(doc, root, profile, title_node, blog)
     sapo = _sapo(doc, root, profile, generation, blog)
-    section = _section(doc, root, profile, url)
+    section = _section(doc, root, profile, url, title)
     body = first(root, profile.bodies) or first(doc, profile.bodies) if profile.bodies else None
     strict = body is not None
     # The links follow the article: look from its body (or, without one yet, its title) on.
     related = find_related(doc, url, site, start=body if body is not None else title_node)
     if body is None:
         body = _densest(doc)
-    blocks = extract_blocks(body, url, site) if body is not None else []
+    blocks, signed = extract_body(body, url, site) if body is not None else ([], None)
     if generation == "C":
         blocks = _tidy_gen_c(blocks)
     blocks = _with_lead(doc, root, profile, url, site, blocks, generation)
     if sapo:
         blocks = _drop_leading_sapo(blocks, sapo)
-    blocks, author = finish_blocks(blocks)
+    blocks, author = finish_blocks(blocks, signed)
     title_key = fold_key(title)
     blocks = [b for b in blocks if not _is_title_echo(b, title_key)]
 
@@ -193,7 +194,7 @@ def _published(
     day_only: Published | None = None
     for selector in profile.dates:
         for node in root.css(selector):
-            text = attr(node, "datetime") or node_text(node)
+            text = attr(node, "datetime") or spaced_text(node)
             found = parse_vn_datetime(text) if len(text) <= 120 else None
             if found and found[1]:
                 return Published(*found)
@@ -215,7 +216,7 @@ def _published(
     # Last: a date in the elements right next to the title (never the page header's).
     if title_node is not None:
         for node in _neighbours(title_node):
-            text = node_text(node)
+            text = spaced_text(node)
             if text and len(text) <= 120:
                 found = parse_vn_datetime(text)
                 if found:
@@ -265,31 +266,103 @@ def _sapo(
 
 
 def _section(
-    doc: LexborHTMLParser, root: LexborHTMLParser | LexborNode, profile: _Profile, url: str
+    doc: LexborHTMLParser,
+    root: LexborHTMLParser | LexborNode,
+    profile: _Profile,
+    url: str,
+    title: str,
 ) -> str | None:
+    """The page's own zone or breadcrumb, else the deepest known section of the URL."""
     found = bool(profile.sections) and doc.css_first(any_of(profile.sections)) is not None
     for selector in profile.sections if found else ():
-        # A breadcrumb runs from the home page down: the deepest named link is the section.
-        names = [node_text(node) for node in doc.css(selector)]
-        names = [n for n in names if n and fold_key(n) not in _HOME_NAMES and word_count(n) <= 10]
-        if names:
-            return names[-1]
+        head, _, rest = selector.partition(" ")
+        name = _trail_name(_own_bar(doc, root, head), rest, title)
+        if name:
+            return name
     if profile is _PROFILES["B"]:
-        # The breadcrumb sits in the date's row: the links among the date node's siblings.
-        for date_node in root.css(profile.dates[0]):
-            row = date_node.parent
-            if row is None or not parse_vn_datetime(node_text(date_node)):
+        name = _date_row_name(root, profile)
+        if name:
+            return name
+    if doc.css_first(_BREADCRUMBS) is not None:
+        for head in _BREADCRUMBS.split(", "):
+            name = _trail_name(_own_bar(doc, root, head), "a", title)
+            if name:
+                return name
+    return section_for_url(url)
+
+
+# Breadcrumbs of unknown layouts: by class, id, ARIA label or schema.org type.
+_BREADCRUMBS = (
+    '[class*="breadcrumb"], [id*="breadcrumb"], [aria-label*="readcrumb"], '
+    '[itemtype*="BreadcrumbList"]'
+)
+
+
+def _own_bar(
+    doc: LexborHTMLParser, root: LexborHTMLParser | LexborNode, head: str
+) -> LexborNode | None:
+    """The bar (zone title, breadcrumb) matching ``head`` that belongs to the article: in
+    its block, or the nearest before it. A sidebar box's title bar is beside the article,
+    never between the zone's bar and it; with no article block, the page's first bar."""
+    if not isinstance(root, LexborNode):
+        return doc.css_first(head)
+    inside = root.css_first(head)
+    if inside is not None:
+        return inside
+    node: LexborNode | None = root
+    for _ in range(_BAR_LEVELS):
+        if node is None:
+            break
+        sibling = node.prev
+        while sibling is not None:
+            if sibling.is_element_node:
+                found = sibling.css(head)
+                # (Lexbor's css() matches the node itself first when it can.)
+                if found and found[0].mem_id == sibling.mem_id:
+                    return sibling
+                # A wrapper of the bar only; a column or a box holding one (a sidebar
+                # before the article) is not the article's.
+                if found and len(sibling.css("a, img")) == len(found[-1].css("a, img")):
+                    return found[-1]
+            sibling = sibling.prev
+        node = node.parent
+    return None
+
+
+_BAR_LEVELS = 6  # from the article's block up to the page's columns
+
+
+def _trail_name(bar: LexborNode | None, rest: str, title: str) -> str | None:
+    """The deepest named link of a trail (a breadcrumb runs from the home page down)."""
+    if bar is None:
+        return None
+    nodes = bar.css(rest) if rest else [bar]
+    title_key = fold_key(title)
+    names = [node_text(node) for node in nodes]
+    names = [
+        n
+        for n in names
+        if n
+        and fold_key(n) not in _HOME_NAMES
+        and word_count(n) <= 10
+        and not same_key(n, title_key)
+    ]
+    return names[-1] if names else None
+
+
+def _date_row_name(root: LexborHTMLParser | LexborNode, profile: _Profile) -> str | None:
+    # The breadcrumb sits in the date's row: the links among the date node's siblings.
+    for date_node in root.css(profile.dates[0]):
+        row = date_node.parent
+        if row is None or not parse_vn_datetime(spaced_text(date_node)):
+            continue
+        for anchor in row.css("a[href]"):
+            href = (attr(anchor, "href") or "").lower()
+            text = node_text(anchor)
+            if href.startswith(("javascript:", "#")) or not text:
                 continue
-            for anchor in row.css("a[href]"):
-                href = (attr(anchor, "href") or "").lower()
-                text = node_text(anchor)
-                if href.startswith(("javascript:", "#")) or not text:
-                    continue
-                if word_count(text) <= 10 and not parse_vn_datetime(text):
-                    return text
-    segments = [s for s in urlsplit(url).path.split("/") if s]
-    if len(segments) >= 2:
-        return section_name(segments[-2]) or section_name(segments[0])
+            if word_count(text) <= 10 and not parse_vn_datetime(text):
+                return text
     return None
 
 

@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from tgreader.errors import ParseError
 from tgreader.model import Generation, Home, Link, Listing, ListItem, Published, Section
-from tgreader.parse._dom import attr, first, image_src, node_text
+from tgreader.parse._dom import attr, elements, first, image_src, node_text, spaced_text
 from tgreader.parse._nextdata import blog_objects
 from tgreader.parse._related import article_links
 from tgreader.sections import GEN_C_CATEGORIES, section_name
@@ -84,25 +84,55 @@ def _item(
     raw_src = image_src(img) if img is not None else None
     published = None
     for candidate in node.css(".viewmore, .date, .time, time, span, div"):
-        text = attr(candidate, "datetime") or node_text(candidate)
+        text = attr(candidate, "datetime") or spaced_text(candidate)
         if 0 < len(text) <= 60:
             found = parse_vn_datetime(text)
             if found:
                 published = Published(*found)
                 break
-    sapo = ""
-    for p in node.css("p, .sapo, .summary"):
-        text = node_text(p)
-        if text and text != title and not (len(text) <= 60 and parse_vn_datetime(text)):
-            sapo = text
-            break
     return ListItem(
         title=title,
         url=url,
         published=published,
-        sapo=sapo or None,
+        sapo=_item_sapo(node, title) or None,
         thumbnail=site.canonical(raw_src, base) if raw_src else None,
     )
+
+
+_SAPO_MIN_WORDS = 6  # a sapo is a sentence or more; a bare date, a tag or a label is not
+
+
+def _item_sapo(node: LexborNode, title: str) -> str:
+    """The item's sapo: its ``p`` (or an element named sapo), else a block of text with no
+    link beside the title block, in the item or right after it (Gen B puts it in its own
+    ``div``)."""
+    for p in node.css("p, .sapo, .summary"):
+        text = node_text(p)
+        if text and text != title and not _date_like(text):
+            return text
+    # Two levels of the item's children (their subtrees are disjoint: the look stays
+    # linear in the page, however deep a hostile item nests).
+    children = list(elements(node))
+    candidates = [
+        n
+        for n in children + [g for c in children for g in elements(c)]
+        if n.tag in ("div", "span") and n.css_first("a") is None
+    ]
+    following = node.next
+    while following is not None and not following.is_element_node:
+        following = following.next
+    if following is not None and following.tag == "div" and following.css_first("a") is None:
+        candidates.append(following)
+    texts = [node_text(candidate) for candidate in candidates]
+    texts = [
+        t for t in texts if word_count(t) >= _SAPO_MIN_WORDS and t != title and not _date_like(t)
+    ]
+    # The innermost block that qualifies: a wrapper adds the date or a label to the sapo.
+    return min(texts, key=len) if texts else ""
+
+
+def _date_like(text: str) -> bool:
+    return len(text) <= 60 and parse_vn_datetime(text) is not None
 
 
 def _unique(items: list[ListItem | None]) -> list[ListItem]:
@@ -132,19 +162,10 @@ def _gen_a(
             holder = anchor.parent.parent if anchor.parent is not None else None
             raw.append(_item(holder or anchor, anchor, url, site, None))
     items = _unique(raw)
-    pager = root.css_first("div.datapager, .datapager") or doc.css_first(".datapager")
+    pager = _pager(root) or _pager(doc)
     if pager is None:
         return items, with_page(url, page + 1), scope is not None
-    following = first(pager, ("span.active + a", "a.next", "a[rel=next]"))
-    next_href = attr(following, "href")
-    if next_href is None:
-        numbers = [
-            (int(node_text(a)), attr(a, "href")) for a in pager.css("a") if node_text(a).isdigit()
-        ]
-        later = sorted((n, h) for n, h in numbers if n > page and h)
-        next_href = later[0][1] if later else None
-    next_url = site.canonical(next_href, url) if next_href else None
-    return items, next_url, True
+    return items, _pager_next(pager, url, site, page), True
 
 
 def _gen_b(
@@ -166,10 +187,57 @@ def _gen_b(
         # No item of the known shape: take the article links of the main column instead.
         links = article_links(root.css("a[href]"), url, site, exclude=url)
         items = [ListItem(link.title, link.url) for link in links if _titled(link.title)]
-    explicit = first(root, ("a[rel=next]", ".pagination a.next", ".pager a.next"))
+    # No Gen B pager markup is known: where the page has one, it alone says what is next;
+    # without one, the next page is asked for blindly (MARKUP.md §4.2).
+    pager = _pager(root)
+    if pager is not None:
+        return items, _pager_next(pager, url, site, page), scope is not None
+    explicit = root.css_first("a[rel=next]")
     next_href = attr(explicit, "href")
     next_url = site.canonical(next_href, url) if next_href else with_page(url, page + 1)
     return items, next_url, scope is not None
+
+
+# Pagers by their class; the first part of each is what any page of the site may use.
+_PAGERS = (
+    ".datapager, .pagination, .pager, .paging, .page-nav, .pagenav, .page-numbers, "
+    '[class*="pagination"], [aria-label*="agination"], [aria-label*="Trang"]'
+)
+_NEXT_WORDS = frozenset({"sau", "trang sau", "tiep", "tiep theo", "next", "›", "»"})
+
+
+def _pager(root: LexborHTMLParser | LexborNode) -> LexborNode | None:
+    """The page's pager: an element by a pager's class or label that holds links."""
+    for node in root.css(_PAGERS):
+        if node.css_first("a[href]") is not None or node.css_first(".active, .current"):
+            return node
+    return None
+
+
+def _pager_next(pager: LexborNode, url: str, site: Site, page: int) -> str | None:
+    """The next page as the pager links it: its next link, else the first numbered link
+    after the current page, else a link named "next"; None on the last page."""
+    following = first(
+        pager,
+        ("a[rel=next]", "a.next", ".next > a", "span.active + a", "li.active + li > a",
+         ".current + a", "[aria-current] + a"),
+    )  # fmt: skip
+    next_href = attr(following, "href")
+    if next_href is None:
+        numbers = [
+            (int(text), attr(a, "href"))
+            for a in pager.css("a")
+            if (text := node_text(a)).isdigit() and len(text) < 6
+        ]
+        later = sorted((n, h) for n, h in numbers if n > page and h)
+        next_href = later[0][1] if later else None
+    if next_href is None:
+        for anchor in pager.css("a[href]"):
+            if fold_key(node_text(anchor) or attr(anchor, "title") or "") in _NEXT_WORDS:
+                next_href = attr(anchor, "href")
+                break
+    target = site.canonical(next_href, url) if next_href else None
+    return target if target and target != with_page(url, page) else None
 
 
 def _titled(title: str) -> bool:
@@ -238,12 +306,14 @@ def _generic(
     body = doc.body
     if body is None:
         return [], None, False
+    pager = _pager(body)
+    next_url = _pager_next(pager, url, site, page) if pager else with_page(url, page + 1)
     for node in body.css("header, footer, nav, aside, script, style"):
         node.decompose()
     links = article_links(body.css("a[href]"), url, site, exclude=url)
     items = [ListItem(title=link.title, url=link.url) for link in links]
     items = [i for i in items if _titled(i.title)]
-    return items, with_page(url, page + 1), False
+    return items, next_url, False
 
 
 def parse_home_doc(
