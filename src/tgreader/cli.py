@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 import shutil
+import stat
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -20,7 +21,7 @@ from tgreader.errors import TgError, UsageError
 from tgreader.model import Article
 from tgreader.render import article_markdown, article_text
 from tgreader.service import Answer, Service, Settings
-from tgreader.urls import CANONICAL_ORIGIN, Site
+from tgreader.urls import CANONICAL_ORIGIN, Site, page_kind
 
 __all__ = ["build_parser", "main"]
 
@@ -281,13 +282,18 @@ def _say_source(service: Service, answer: Answer[Any]) -> None:
 async def _read(service: Service, args: argparse.Namespace) -> int:
     form = args.form or "text"
     target = args.target
-    if "://" not in target and (Path(target).exists() or not target.startswith("/")):
+    if _is_file_target(target):
         article = _read_file(Path(target), service.site)  # a saved page
     else:
         # A URL, or a path on the site (/section/title-123).
         url = service.site.canonical(target, CANONICAL_ORIGIN + "/")
         if url is None:
             raise UsageError(target, "not an http(s) URL, a site path or a file")
+        kind = page_kind(url) if service.site.is_site_url(url) else "article"
+        if kind == "home":  # read opens a page as what it is (see the README)
+            return await _print_home(service, args.refresh, form == "json")
+        if kind == "listing":
+            return await _print_listing(service, url, args.refresh, form == "json")
         answer = await service.article(url, refresh=args.refresh)
         _say_source(service, answer)
         article = answer.page
@@ -300,15 +306,51 @@ async def _read(service: Service, args: argparse.Namespace) -> int:
     return 0
 
 
+# A saved page is read whole into memory: no bigger than the largest download.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+def _is_file_target(target: str) -> bool:
+    """True when ``read``'s target names a local file rather than a URL or a site path.
+
+    Anything that exists on disk or does not start with "/" is a file; so is an absolute
+    path whose folder exists (``/tmp/x.html``), unlike a site path (``/kinh-te/bai-123``).
+    """
+    if "://" in target:
+        return False
+    if os.path.lexists(target) or not target.startswith("/"):
+        return True
+    parent = Path(target).parent
+    return parent != Path("/") and parent.is_dir()
+
+
 def _read_file(path: Path, site: Site) -> Article:
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise UsageError(str(path), error.strerror or str(error)) from None
+    data = _read_local(path)
     html = data.decode("utf-8", errors="replace")
     from tgreader.parse import page_url_hint, parse_article  # only this command parses here
 
     return parse_article(html, page_url_hint(html) or path.resolve().as_uri(), site)
+
+
+def _read_local(path: Path) -> bytes:
+    """The bytes of a saved page: a regular file (never a FIFO or a device), capped."""
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise UsageError(str(path), "no such file") from None
+    except OSError as error:
+        raise UsageError(str(path), error.strerror or str(error)) from None
+    with os.fdopen(fd, "rb") as file:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise UsageError(str(path), "not a regular file (a folder, a device or a pipe)")
+            data = file.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise UsageError(str(path), error.strerror or str(error)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise UsageError(str(path), f"larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
+    return data
 
 
 async def _list(service: Service, args: argparse.Namespace) -> int:
@@ -316,10 +358,14 @@ async def _list(service: Service, args: argparse.Namespace) -> int:
         url = service.listing_url(args.section, args.page)
     except ValueError as error:
         raise UsageError(args.section, str(error)) from None
-    answer = await service.listing(url, refresh=args.refresh)
+    return await _print_listing(service, url, args.refresh, args.json)
+
+
+async def _print_listing(service: Service, url: str, refresh: bool, as_json: bool) -> int:
+    answer = await service.listing(url, refresh=refresh)
     _say_source(service, answer)
     listing = answer.page
-    if args.json:
+    if as_json:
         _print_json(listing.to_dict())
         return 0
     title = listing.section or url
@@ -335,9 +381,13 @@ async def _list(service: Service, args: argparse.Namespace) -> int:
 
 
 async def _home(service: Service, args: argparse.Namespace) -> int:
-    answer = await service.home(refresh=args.refresh)
+    return await _print_home(service, args.refresh, args.json)
+
+
+async def _print_home(service: Service, refresh: bool, as_json: bool) -> int:
+    answer = await service.home(refresh=refresh)
     _say_source(service, answer)
-    if args.json:
+    if as_json:
         _print_json(answer.page.to_dict())
         return 0
     print("Sections:")

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar, cast
 
-from tgreader.errors import FetchError, NotStoredError, ParseError, TgError
+from tgreader.errors import FetchError, NotStoredError, ParseError, TgError, WrongKindError
 from tgreader.model import Article, Home, Listing, Section
 from tgreader.search import SearchHit
 from tgreader.sections import builtin_sections
 from tgreader.store import STORE_FILENAME, Store, default_cache_dir
-from tgreader.urls import CANONICAL_ORIGIN, Site, page_number, with_page
+from tgreader.urls import CANONICAL_ORIGIN, Site, page_kind, page_number, with_page
 from tgreader.userdata import USERDATA_FILENAME, UserData, default_data_dir
 
 if TYPE_CHECKING:
@@ -31,6 +31,32 @@ __all__ = ["Answer", "Service", "Settings"]
 
 P = TypeVar("P", Article, Listing, Home)
 Kind = Literal["home", "listing", "article"]
+
+KIND_NAMES: dict[str, str] = {
+    "home": "the home page",
+    "listing": "a section listing",
+    "article": "an article",
+}
+
+
+def command_for(kind: Kind, url: str) -> str:
+    """The command that reads a page of ``kind`` at ``url``."""
+    if kind == "home":
+        return "tgreader home"
+    return f"tgreader {'read' if kind == 'article' else 'list'} {url}"
+
+
+def check_kind(url: str, wanted: Kind, *, shown: str | None = None) -> None:
+    """Raise WrongKindError when the site URL ``url`` holds another kind than ``wanted``.
+
+    Parsing a page as a kind it is not makes up a page (an article built from a listing)
+    that would then be stored and served as if it were that kind.
+    """
+    kind = page_kind(url)
+    if kind != wanted:
+        where = shown or url
+        hint = f"read it with: {command_for(kind, url)}"
+        raise WrongKindError(where, KIND_NAMES[kind], KIND_NAMES[wanted], hint)
 
 
 # The parser (and selectolax under it) is imported when a page is first parsed, not when a
@@ -216,7 +242,13 @@ class Service:
     async def _load(
         self, url: str, kind: Kind, parser: Callable[[str, str, Site], P], refresh: bool
     ) -> Answer[P]:
+        if self.site.is_site_url(url):
+            check_kind(url, kind)
         stored = self.store.get(url)
+        if stored is not None and stored.kind != kind:
+            # Kept under a kind it is not by an older version: never served, and the
+            # fetch below replaces it with the page it really is.
+            stored = None
         if stored is not None:
             cached: Answer[P] = Answer(cast(P, stored.model()), stored.checked_at, "store")
             if self.settings.offline:
@@ -240,6 +272,7 @@ class Service:
                 now = time.time()
                 self.store.touch(url, now, etag=response.etag, last_modified=response.last_modified)
                 return Answer(cached.page, now, "network")
+            self._check_redirect(url, response.final_url, kind)
             page = parser(response.text, response.final_url, self.site)
         except (FetchError, ParseError) as error:
             # A page the site now serves broken is no reason to hide the good stored copy.
@@ -258,6 +291,13 @@ class Service:
             fetched_at=fetched_at,
         )
         return Answer(page, fetched_at, "network")
+
+    def _check_redirect(self, url: str, final_url: str, kind: Kind) -> None:
+        """A page redirected to another kind (a removed article to the home page) is
+        not parsed as the kind asked for."""
+        final = self.site.canonical(final_url)
+        if final is not None and final != url and self.site.is_site_url(final):
+            check_kind(final, kind, shown=f"{url} (redirected to {final})")
 
     # --- search and the reader's data ---------------------------------------------------
 
