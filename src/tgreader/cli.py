@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import shutil
@@ -20,17 +21,13 @@ from tgreader.config import Config, load_config_or_defaults
 from tgreader.errors import TgError, UsageError
 from tgreader.model import Article
 from tgreader.render import article_markdown, article_text
-from tgreader.service import Answer, Service, Settings
+from tgreader.service import Answer, Service
+from tgreader.settings import Settings, resolve
 from tgreader.urls import CANONICAL_ORIGIN, Site, page_kind
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "program"]
 
 T = TypeVar("T")
-_ENV_TRUE = ("1", "true", "yes", "on")
-
-
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in _ENV_TRUE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,13 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal reader for tuyengiao.vn. With no command, opens the reader.",
         epilog="Every global option has an environment variable: TGREADER_SITE, TGREADER_DEMO, "
         "TGREADER_OFFLINE, TGREADER_CACHE_DIR, TGREADER_DATA_DIR, TGREADER_LANG, "
-        "TGREADER_TIMEOUT; also TGREADER_TTL (seconds listings stay fresh, default 600) and "
-        "TGREADER_RETRIES (default 3).",
+        "TGREADER_TIMEOUT; also TGREADER_TTL (seconds listings stay fresh, default 600), "
+        "TGREADER_RETRIES (default 3) and TGREADER_CONCURRENCY (default 4, at most 64).",
     )
     parser.add_argument("--version", action="version", version=f"tgreader {__version__}")
     parser.add_argument(
         "--site",
-        default=os.environ.get("TGREADER_SITE"),
         metavar="URL",
         help="origin to read from: a mirror, an archive, a local server (default: "
         "https://tuyengiao.vn)",
@@ -54,39 +50,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo",
         action="store_true",
-        default=_env_flag("TGREADER_DEMO"),
         help="read the built-in sample site, served on 127.0.0.1 (no network needed)",
     )
     parser.add_argument(
         "--offline",
         action="store_true",
-        default=_env_flag("TGREADER_OFFLINE"),
         help="never use the network; answer from the store",
     )
     parser.add_argument(
         "--cache-dir",
         type=Path,
-        default=os.environ.get("TGREADER_CACHE_DIR"),
         metavar="DIR",
         help="where the page store lives",
     )
     parser.add_argument(
         "--data-dir",
         type=Path,
-        default=os.environ.get("TGREADER_DATA_DIR"),
         metavar="DIR",
         help="where bookmarks and read state live",
     )
     parser.add_argument(
         "--lang",
         choices=("vi", "en"),
-        default=os.environ.get("TGREADER_LANG") or None,
         help="interface language of the reader (default: vi)",
     )
     parser.add_argument(
         "--timeout",
-        type=_seconds,
-        default=os.environ.get("TGREADER_TIMEOUT"),
         metavar="SECONDS",
         help="network read timeout (default 10)",
     )
@@ -119,13 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
                       help="listing pages per section (default 1)")  # fmt: skip
     sync.add_argument("--depth", type=_natural, default=1, metavar="D",
                       help="follow 'Các tin khác' links this deep (default 1)")  # fmt: skip
-    sync.add_argument("--concurrency", type=_positive, default=None, metavar="K",
-                      help="requests at a time (default 4, or the config's)")  # fmt: skip
+    sync.add_argument("--concurrency", default=None, metavar="K",
+                      help="requests at a time, 1 to 64 (default 4, or the config's)")  # fmt: skip
 
     search = commands.add_parser("search", help="search stored articles (ignores diacritics)")
     search.add_argument("query", nargs="+")
     search.add_argument("--json", action="store_true")
-    search.add_argument("--limit", type=_positive, default=20, metavar="N")
+    search.add_argument("--limit", type=_limit, default=20, metavar="N",
+                        help=f"at most N results (default 20, at most {MAX_LIMIT:,})")  # fmt: skip
     search.add_argument("--section", metavar="S")
 
     bookmarks = commands.add_parser("bookmarks", help="list bookmarked articles")
@@ -148,24 +138,12 @@ def _positive(text: str) -> int:
     return value
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError(f"out of range (0–3600 s): {text!r}")
-    return value
+# More results than anyone reads; also keeps the number within SQLite's 64-bit integers.
+MAX_LIMIT = 100_000
 
 
-def _env_number(name: str, default: float) -> float:
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        return float(text)
-    except ValueError:
-        raise UsageError(name, f"not a number: {text!r}") from None
+def _limit(text: str) -> int:
+    return min(_positive(text), MAX_LIMIT)
 
 
 def _natural(text: str) -> int:
@@ -178,6 +156,22 @@ def _natural(text: str) -> int:
     return value
 
 
+# Set by program(): process-wide tuning is for the tgreader program, not for main() called
+# by a library user or a test.
+_AS_PROGRAM = False
+
+
+def program() -> int:
+    """The ``tgreader`` program (the console script, ``python -m tgreader``): :func:`main`
+    with the process-wide tuning that library use and tests are spared."""
+    global _AS_PROGRAM
+    _AS_PROGRAM = True
+    from tgreader.parse._memory import keep_freed_memory
+
+    keep_freed_memory()  # glibc keeps the memory a parsed page freed for the next page
+    return main()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run tgreader; returns the exit code (0 ok, 2 usage, 3 network, 4 page, 5 store)."""
     args = build_parser().parse_args(argv)
@@ -186,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             return _run_app(args)
         config, error = load_config_or_defaults()
         if error is not None:
-            _err(f"{error}; using the defaults")
+            _err(f"{error}; ignored (the rest of the file applies)")
         with _settings(args, config) as settings:
             return asyncio.run(_dispatch(args, settings))
     except TgError as error:
@@ -202,43 +196,41 @@ def main(argv: list[str] | None = None) -> int:
 
 @contextmanager
 def _settings(args: argparse.Namespace, config: Config) -> Iterator[Settings]:
-    """Settings from the options, then the environment, then the config file, then defaults.
+    """The settings (see :func:`tgreader.settings.resolve`) of this command line.
 
     With ``--demo``, the sample site is served on 127.0.0.1 for the duration.
     """
-    site = config.site or Site()
-    if args.site:
-        try:
-            site = Site.from_url(args.site)
-        except ValueError as error:
-            raise UsageError("--site", str(error)) from None
-    base: dict[str, Any] = {
-        "cache_dir": args.cache_dir,
-        "data_dir": args.data_dir,
+    options = {
+        "site": args.site,
         "offline": args.offline,
         "demo": args.demo,
-        "timeout": args.timeout or 10.0,
-        "ttl": _env_number("TGREADER_TTL", config.ttl if config.ttl is not None else 600.0),
-        "retries": int(_env_number("TGREADER_RETRIES", 3)),
-        "concurrency": config.concurrency or 4,
+        "cache_dir": args.cache_dir,
+        "data_dir": args.data_dir,
+        "timeout": args.timeout,
+        "concurrency": getattr(args, "concurrency", None),
     }
-    if args.demo and not args.offline:
+    settings = resolve(options, os.environ, config)
+    if settings.demo and not settings.offline:
         from tgreader.demo.server import DemoServer
 
         with DemoServer() as server:
-            yield Settings(site=Site.from_url(server.url), **base)
+            yield dataclasses.replace(settings, site=Site.from_url(server.url))
         return
-    yield Settings(site=site, **base)
+    yield settings
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from tgreader.ui.app import run  # the UI is imported only when it is used
+    from tgreader.ui.app import freeze_imports, run  # the UI is imported only when used
+
+    if _AS_PROGRAM:
+        freeze_imports()
 
     config, error = load_config_or_defaults()
     with _settings(args, config) as settings:
-        return run(
-            settings, lang=args.lang or config.lang, config=config, config_error=error, notice=_err
-        )
+        lang = args.lang or os.environ.get("TGREADER_LANG") or config.lang
+        if lang not in (None, "vi", "en"):
+            raise UsageError("TGREADER_LANG", f"must be vi or en, not {lang!r}")
+        return run(settings, lang=lang, config=config, config_error=error, notice=_err)
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -456,7 +448,7 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
             sections,
             pages=args.pages,
             depth=args.depth,
-            concurrency=args.concurrency or service.settings.concurrency,
+            concurrency=service.settings.concurrency,
             progress=progress,
         )
     elapsed = time.monotonic() - started

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar, cast
 
@@ -18,9 +17,10 @@ from tgreader.errors import FetchError, NotStoredError, ParseError, TgError, Wro
 from tgreader.model import Article, Home, Listing, Section
 from tgreader.search import SearchHit
 from tgreader.sections import builtin_sections
-from tgreader.store import STORE_FILENAME, Store, default_cache_dir
+from tgreader.settings import Settings
+from tgreader.store import Store
 from tgreader.urls import CANONICAL_ORIGIN, Site, page_kind, page_number, with_page
-from tgreader.userdata import USERDATA_FILENAME, UserData, default_data_dir
+from tgreader.userdata import UserData
 
 if TYPE_CHECKING:
     # The HTTP client (httpx) and the parser load on first use, not at startup: a reader
@@ -77,31 +77,6 @@ def _parse_article(html: str, url: str, site: Site) -> Article:
     from tgreader.parse import parse_article
 
     return parse_article(html, url, site)
-
-
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """Everything that decides where tgreader reads from and writes to."""
-
-    site: Site = field(default_factory=Site)
-    cache_dir: Path | None = None
-    data_dir: Path | None = None
-    offline: bool = False
-    demo: bool = False
-    ttl: float = 600.0
-    timeout: float = 10.0
-    retries: int = 3
-    concurrency: int = 4
-
-    def store_path(self) -> Path:
-        """The page store; the demo site keeps its own, apart from the real site's."""
-        folder = self.cache_dir or default_cache_dir()
-        return (folder / "demo" if self.demo else folder) / STORE_FILENAME
-
-    def userdata_path(self) -> Path:
-        """Bookmarks and read state (survive a cache clear)."""
-        folder = self.data_dir or default_data_dir()
-        return (folder / "demo" if self.demo else folder) / USERDATA_FILENAME
 
 
 class Answer(NamedTuple, Generic[P]):

@@ -69,8 +69,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "note.exported": ("Đã lưu: {path}", "Saved: {path}"),
     "note.export_failed": ("Không lưu được: {error}", "Could not save: {error}"),
     "note.config": (
-        "Tệp cấu hình lỗi, dùng thiết lập mặc định: {error}",
-        "Bad config file, using the defaults: {error}",
+        "Tệp cấu hình lỗi, bỏ qua phần lỗi: {error}",
+        "Bad config file, what is wrong is ignored: {error}",
     ),
     "note.keymap_unknown": (
         "[keymap] có mã phím không biết: {ids}",

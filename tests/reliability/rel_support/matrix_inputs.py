@@ -10,6 +10,8 @@ _REL = "tests/reliability/"
 _KIND = _REL + "test_wrong_kind.py::"
 _IN = _REL + "test_inputs.py::"
 _UI = "tests/ui/"
+_UNIT = "tests/unit/"
+_NUMBER_VARIABLES = ("TGREADER_TTL", "TGREADER_RETRIES", "TGREADER_TIMEOUT", "TGREADER_CONCURRENCY")
 
 
 def input_cases() -> list[Case]:
@@ -43,6 +45,67 @@ def input_cases() -> list[Case]:
                 _KIND + "test_a_page_stored_under_the_wrong_kind_is_mended",
                 _UI + "test_reader_wrong_kind.py::"
                 "test_a_section_stored_as_an_article_loads_and_r_mends_it",
+            ),
+        ),
+        Case(
+            "config.toml nested a few thousand levels deep (arrays, inline tables, in `[keymap]`)",
+            "`<file>: not valid TOML: nested too deeply; ignored`, one line; the command runs "
+            "with the defaults, never a RecursionError",
+            tuple(
+                f"{_IN}test_deeply_nested_config_is_one_line_and_the_command_runs[{case}]"
+                for case in ("arrays", "inline-tables", "in-keymap")
+            ),
+        ),
+        Case(
+            "config.toml with a bad value beside good ones",
+            "the bad values are named (the first, and how many more) and ignored; the good "
+            "ones (`site` too) apply",
+            (
+                _IN + "test_one_bad_key_keeps_the_good_ones",
+                _UNIT + "test_settings.py::test_options_win_over_the_environment_which_wins_"
+                "over_the_file",
+            ),
+        ),
+        Case(
+            "`nan`, `inf`, `1e400`, negative or out-of-range numbers in `TGREADER_TTL`, "
+            "`TGREADER_RETRIES`, `TGREADER_TIMEOUT`, `TGREADER_CONCURRENCY`",
+            "`<VARIABLE>: must be a number from … to …`, exit 2",
+            (
+                *(
+                    f"{_IN}test_odd_numbers_in_the_environment_are_usage_errors[{v}-{n}]"
+                    for n in _NUMBER_VARIABLES
+                    for v in ("nan", "inf", "-inf", "1e400", "5e10", "-1", "x")
+                ),
+                _UNIT + "test_settings.py::test_a_bad_value_names_its_source",
+            ),
+        ),
+        Case(
+            "`--site` with port 99999, 0 or not a number; `--timeout nan`; "
+            "`sync --concurrency 5000000`",
+            "`<option>: <cause>`, exit 2 (concurrency is 1 to 64, as in the config file)",
+            tuple(f"{_IN}test_odd_options_are_usage_errors[args{i}]" for i in range(7)),
+        ),
+        Case(
+            "`search --limit` beyond SQLite's 64-bit integers",
+            "taken as the most results shown (100,000); exit 0",
+            (_IN + "test_a_search_limit_beyond_sqlite_integers",),
+        ),
+        Case(
+            "`read /dev/zero`, `read` of a FIFO with no writer, of a file over 8 MB",
+            "`<file>: not a regular file …` or `larger than 8 MB`, exit 2; nothing read "
+            "without bound, nothing waits",
+            (
+                _IN + "test_read_refuses_a_device",
+                _IN + "test_read_of_a_fifo_does_not_wait",
+                _IN + "test_read_of_a_file_larger_than_a_download",
+            ),
+        ),
+        Case(
+            "`read` of a path that does not exist (`/tmp/x.html`, `./x`)",
+            "`<path>: no such file`, exit 2; not fetched as a site path",
+            (
+                _IN + "test_read_of_a_missing_file_is_no_such_file[missing.html]",
+                _IN + "test_read_of_a_missing_file_is_no_such_file[sub/missing]",
             ),
         ),
     ]
