@@ -108,4 +108,26 @@ def input_cases() -> list[Case]:
                 _IN + "test_read_of_a_missing_file_is_no_such_file[sub/missing]",
             ),
         ),
+        Case(
+            "an author, a URL or a link in an export holding `<`, `>`, `&`, quotes, spaces, "
+            "parentheses or a `javascript:` scheme",
+            "the byline is HTML-escaped inside its `<p>`; URLs are written with `%XX` for "
+            "what would end or break the link; only http(s) URLs become links",
+            (
+                _UNIT + "test_export.py::test_the_byline_is_html_escaped_inside_its_html_block",
+                _UNIT + "test_export.py::test_urls_with_brackets_spaces_and_parentheses_are_"
+                "escaped",
+            ),
+        ),
+        Case(
+            "an export whose file name is taken (a file, or a symlink to another file), or "
+            "whose title has no Latin letter",
+            "never replaced nor written through: `-2`, `-3`… created exclusively; a title "
+            "without Latin letters is named `bai-viet-<article id>.md`",
+            (
+                _UNIT + "test_export.py::test_an_export_never_replaces_a_file",
+                _UNIT + "test_export.py::test_an_export_never_writes_through_a_symlink",
+                _UNIT + "test_export.py::test_a_title_without_latin_letters_is_named_from_the_id",
+            ),
+        ),
     ]
