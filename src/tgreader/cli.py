@@ -239,8 +239,11 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         handler = _HANDLERS[args.command]
         return await handler(service, args)
     finally:
+        salvaged = service.salvaged()
         for path, moved in service.recoveries():
-            _err(f"{path}: the file was damaged; moved it to {moved} and started a new one")
+            kept = salvaged.get(path)
+            also = f", keeping the {kept} rows it could still read" if kept is not None else ""
+            _err(f"{path}: the file was damaged; moved it to {moved} and started a new one{also}")
         await service.aclose()
 
 

@@ -160,6 +160,11 @@ class Service:
             if db is not None and db.recovered_from is not None
         ]
 
+    def salvaged(self) -> dict[Path, int]:
+        """Rows kept from damaged files moved aside (bookmarks and read state), by file."""
+        opened = (self._store, self._userdata)
+        return {db.path: db.salvaged for db in opened if db is not None and db.salvaged is not None}
+
     async def warm(self) -> None:
         """Prepare the HTTP client off the event loop (the UI calls this at start)."""
         if not self.settings.offline:

@@ -50,6 +50,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Tệp {path} bị hỏng: đã chuyển sang {aside} và tạo tệp mới",
         "{path} was damaged: moved it to {aside} and started a new one",
     ),
+    "note.salvaged": (
+        "Đã giữ lại {count} dòng (dấu trang, bài đã đọc) đọc được từ tệp hỏng",
+        "Kept the {count} rows (bookmarks, read state) the damaged file still had",
+    ),
     "note.failed": ("Không tải được: {error}", "Could not load: {error}"),
     "note.no_results": ("Không tìm thấy: {query}", "Nothing found: {query}"),
     "note.no_bookmarks": ("Chưa có dấu trang nào", "No bookmarks yet"),

@@ -330,8 +330,11 @@ class MainScreen(Screen[None]):
         if self._recoveries_told:
             return
         self._recoveries_told = True
+        salvaged = self.ctx.service.salvaged()
         for path, aside in self.ctx.service.recoveries():
             self._say(self.tr("note.recovered", path=str(path), aside=str(aside)), "warning")
+            if path in salvaged:
+                self._say(self.tr("note.salvaged", count=salvaged[path]), "warning")
 
     @on(OptionList.OptionSelected, "#sections")
     def _section_chosen(self, event: OptionList.OptionSelected) -> None:

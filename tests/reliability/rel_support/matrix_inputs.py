@@ -11,6 +11,7 @@ _KIND = _REL + "test_wrong_kind.py::"
 _IN = _REL + "test_inputs.py::"
 _UI = "tests/ui/"
 _UNIT = "tests/unit/"
+_USER = _REL + "test_user_files.py::"
 _NUMBER_VARIABLES = ("TGREADER_TTL", "TGREADER_RETRIES", "TGREADER_TIMEOUT", "TGREADER_CONCURRENCY")
 
 
@@ -128,6 +129,31 @@ def input_cases() -> list[Case]:
                 _UNIT + "test_export.py::test_an_export_never_replaces_a_file",
                 _UNIT + "test_export.py::test_an_export_never_writes_through_a_symlink",
                 _UNIT + "test_export.py::test_a_title_without_latin_letters_is_named_from_the_id",
+            ),
+        ),
+        Case(
+            "a damaged bookmarks/read-state file (a page of its rows overwritten)",
+            "moved aside; every row SQLite can still read is copied into the new file first, "
+            "and the line says how many were kept (the reader says it too)",
+            (
+                _USER + "test_a_damaged_user_file_keeps_every_readable_row",
+                _USER + "test_the_cli_says_how_many_rows_were_kept",
+            ),
+        ),
+        Case(
+            "the store or data path (or its folder) is a symlink",
+            "used as it is: the mode of what it points to is never changed",
+            (
+                _USER + "test_a_store_path_that_is_a_symlink_keeps_its_target_mode",
+                _USER + "test_a_store_folder_that_is_a_symlink_keeps_its_mode",
+            ),
+        ),
+        Case(
+            "the store path is a device (a symlink to /dev/null) or a FIFO",
+            "`<file>: not a regular file …`, exit 5; never opened for writing, never waited on",
+            (
+                _USER + "test_a_store_path_that_is_not_a_file_is_refused[device]",
+                _USER + "test_a_store_path_that_is_not_a_file_is_refused[fifo]",
             ),
         ),
     ]
