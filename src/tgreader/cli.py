@@ -268,10 +268,22 @@ def _age(seconds: float) -> str:
 
 def _say_source(service: Service, answer: Answer[Any]) -> None:
     """Tell (on stderr) how old an answer is when it comes from the store instead of the site."""
+    # A copy fetched through another origin (a --site mirror) says where it came from.
+    came = f" from {answer.stored_from}" if answer.stored_from is not None else ""
     if answer.error is not None:
-        _err(f"{answer.error}; showing the copy stored {_age(answer.age)} ago")
+        _err(f"{answer.error}; showing the copy stored {_age(answer.age)} ago{came}")
     elif answer.source == "store" and service.settings.offline:
-        _err(f"offline: showing the copy stored {_age(answer.age)} ago")
+        _err(f"offline: showing the copy stored {_age(answer.age)} ago{came}")
+    elif came:
+        _err(f"{answer.page.url}: showing the copy stored {_age(answer.age)} ago{came}")
+
+
+def _json_of(answer: Answer[Any]) -> dict[str, Any]:
+    """The page as JSON; ``stored_from`` is added when the copy came from another origin."""
+    data: dict[str, Any] = answer.page.to_dict()
+    if answer.stored_from is not None:
+        data["stored_from"] = answer.stored_from
+    return data
 
 
 async def _read(service: Service, args: argparse.Namespace) -> int:
@@ -292,6 +304,9 @@ async def _read(service: Service, args: argparse.Namespace) -> int:
         answer = await service.article(url, refresh=args.refresh)
         _say_source(service, answer)
         article = answer.page
+        if form == "json":
+            _print_json(_json_of(answer))
+            return 0
     if form == "json":
         _print_json(article.to_dict())
     elif form == "markdown":
@@ -361,7 +376,7 @@ async def _print_listing(service: Service, url: str, refresh: bool, as_json: boo
     _say_source(service, answer)
     listing = answer.page
     if as_json:
-        _print_json(listing.to_dict())
+        _print_json(_json_of(answer))
         return 0
     title = listing.section or url
     print(f"{title} — page {listing.page}")
@@ -383,7 +398,7 @@ async def _print_home(service: Service, refresh: bool, as_json: bool) -> int:
     answer = await service.home(refresh=refresh)
     _say_source(service, answer)
     if as_json:
-        _print_json(answer.page.to_dict())
+        _print_json(_json_of(answer))
         return 0
     print("Sections:")
     for section in answer.page.sections:

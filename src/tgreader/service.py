@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar, cast
+from urllib.parse import urlsplit
 
 from tgreader.errors import FetchError, NotStoredError, ParseError, TgError, WrongKindError
 from tgreader.model import Article, Home, Listing, Section
@@ -79,6 +80,21 @@ def _parse_article(html: str, url: str, site: Site) -> Article:
     return parse_article(html, url, site)
 
 
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _same_origin(stored: str | None, current: str) -> bool:
+    """True when a page stored through ``stored`` counts as fetched through ``current``.
+
+    Unknown (a page stored before origins were kept) counts as the same; so does another
+    port of a server on this machine, as the demo server takes a new port at every run.
+    """
+    if stored is None or stored == current:
+        return True
+    old, new = urlsplit(stored), urlsplit(current)
+    return old.scheme == new.scheme and old.hostname == new.hostname in _LOOPBACK
+
+
 class Answer(NamedTuple, Generic[P]):
     """A page and where it came from: ``error`` is set when the network failed."""
 
@@ -86,6 +102,8 @@ class Answer(NamedTuple, Generic[P]):
     fetched_at: float
     source: Literal["network", "store"]
     error: TgError | None = None
+    #: The origin a stored copy was fetched through, when it is not the configured one.
+    stored_from: str | None = None
 
     @property
     def age(self) -> float:
@@ -116,6 +134,13 @@ class Service:
     def site(self) -> Site:
         """The configured origin."""
         return self.settings.site
+
+    @property
+    def origin(self) -> str:
+        """The configured origin as stored with pages: without any ``user:password@``."""
+        parts = urlsplit(self.settings.site.origin)
+        host = parts.netloc.rpartition("@")[2]
+        return f"{parts.scheme}://{host}"
 
     @property
     def store(self) -> Store:
@@ -217,7 +242,8 @@ class Service:
         model = page.model() if page is not None else None
         if page is None or not isinstance(model, kind):
             return None
-        return Answer(model, page.checked_at, "store")
+        foreign = not _same_origin(page.origin, self.origin)
+        return Answer(model, page.checked_at, "store", None, page.origin if foreign else None)
 
     async def _load(
         self, url: str, kind: Kind, parser: Callable[[str, str, Site], P], refresh: bool
@@ -229,12 +255,17 @@ class Service:
             # Kept under a kind it is not by an older version: never served, and the
             # fetch below replaces it with the page it really is.
             stored = None
+        foreign = stored is not None and not _same_origin(stored.origin, self.origin)
         if stored is not None:
-            cached: Answer[P] = Answer(cast(P, stored.model()), stored.checked_at, "store")
+            model = cast(P, stored.model())
+            came_from = stored.origin if foreign else None
+            cached: Answer[P] = Answer(model, stored.checked_at, "store", None, came_from)
             if self.settings.offline:
                 return cached
             age = time.time() - stored.checked_at
-            if not refresh and (kind == "article" or 0 <= age < self.settings.ttl):
+            fresh = kind == "article" or 0 <= age < self.settings.ttl
+            # A copy fetched through another origin is stale here: fetched again.
+            if not refresh and fresh and not foreign:
                 return cached
         elif self.settings.offline:
             raise NotStoredError(url, "not in the store, and tgreader is offline")
@@ -243,12 +274,14 @@ class Service:
                 return cached
             raise FetchError(url, f"not on {self.site.origin}; open it in a browser")
         try:
+            # Another origin's validators say nothing about this origin's copy.
+            own = stored if stored is not None and not foreign else None
             response = await self.fetcher.get(
                 url,
-                etag=stored.etag if stored else None,
-                last_modified=stored.last_modified if stored else None,
+                etag=own.etag if own else None,
+                last_modified=own.last_modified if own else None,
             )
-            if response.status == 304 and stored is not None:
+            if response.status == 304 and own is not None:
                 now = time.time()
                 self.store.touch(url, now, etag=response.etag, last_modified=response.last_modified)
                 return Answer(cached.page, now, "network")
@@ -258,7 +291,7 @@ class Service:
             # A page the site now serves broken is no reason to hide the good stored copy.
             if stored is None:
                 raise
-            return Answer(cached.page, cached.fetched_at, "store", error)
+            return cached._replace(error=error)
         fetched_at = time.time()
         self.store.put(
             url,
@@ -269,6 +302,7 @@ class Service:
             etag=response.etag,
             last_modified=response.last_modified,
             fetched_at=fetched_at,
+            origin=self.origin,
         )
         return Answer(page, fetched_at, "network")
 

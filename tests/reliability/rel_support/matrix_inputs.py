@@ -156,4 +156,17 @@ def input_cases() -> list[Case]:
                 _USER + "test_a_store_path_that_is_not_a_file_is_refused[fifo]",
             ),
         ),
+        Case(
+            "a page stored through one origin (`--site` mirror) read through another",
+            "the origin is kept with the page (without `user:password@`); offline the copy is "
+            "shown with `… stored <age> ago from <origin>` and `stored_from` in JSON; online "
+            "it is stale and fetched again (without the other origin's validators); another port "
+            "of a server on this machine (the demo's) is the same origin",
+            (
+                _REL + "test_origin.py::test_a_copy_from_another_origin_says_so_and_is_fetched_"
+                "again",
+                _REL + "test_origin.py::test_credentials_in_the_site_are_not_kept_with_the_page",
+                _REL + "test_origin.py::test_another_port_on_this_machine_is_the_same_origin",
+            ),
+        ),
     ]
