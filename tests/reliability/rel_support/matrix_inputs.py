@@ -169,4 +169,14 @@ def input_cases() -> list[Case]:
                 _REL + "test_origin.py::test_another_port_on_this_machine_is_the_same_origin",
             ),
         ),
+        Case(
+            "random sequences of read/list/home/sections/search/sync/bookmark/cache actions "
+            "on every URL of the sample site, hostile pages and a redirect to another kind, "
+            "each URL with every command, online and offline (CLI in-process and service)",
+            "only TgErrors: exit codes 0, 2, 3, 4, 5 and `tgreader:` lines, never a traceback; "
+            "after every step the store passes `integrity_check`, no page is stored under a "
+            "kind it is not, the bookmarks are the model's (hypothesis `RuleBasedStateMachine`, "
+            "30 sequences of 25 steps; `TGREADER_STATEFUL_EXAMPLES=N` for more)",
+            (_REL + "test_state_machine.py::test_random_sequences_of_commands_keep_every_promise",),
+        ),
     ]
