@@ -23,6 +23,7 @@ from tgreader.model import Article
 from tgreader.render import article_markdown, article_text
 from tgreader.service import Answer, Service
 from tgreader.settings import Settings, resolve
+from tgreader.text import clean
 from tgreader.urls import CANONICAL_ORIGIN, Site, page_kind
 
 __all__ = ["build_parser", "main", "program"]
@@ -180,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             return _run_app(args)
         config, error = load_config_or_defaults()
         if error is not None:
-            _err(f"{error}; ignored (the rest of the file applies)")
+            _err(f"{clean(str(error))}; ignored (the rest of the file applies)")
         with _settings(args, config) as settings:
             return asyncio.run(_dispatch(args, settings))
     except TgError as error:
