@@ -1,5 +1,6 @@
 """A section whose URL the store holds under another kind (an article an older version
-made up from the listing): the reader loads the section, and ``r`` keeps it mended."""
+made up from the listing): the reader loads the section, and ``r`` keeps it mended. A
+copy stored through another origin says so in the status line."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from textual.pilot import Pilot
 from tgreader.demo.server import DemoServer
 from tgreader.model import Article
 from tgreader.service import Service
+from tgreader.settings import Settings
 from tgreader.ui.app import make_app
 from tgreader.ui.screen import MainScreen
 
-from tui_support import settle
+from tui_support import screen_text, settle
 from ui_support import FETCHED_AT, PAGES, Notes, parse_page
 
 KINH_TE = "https://tuyengiao.vn/kinh-te"
@@ -51,3 +53,21 @@ async def test_a_section_stored_as_an_article_loads_and_r_mends_it(
     stored = online_service.store.get(KINH_TE)
     assert stored is not None and stored.kind == "listing"
     assert notes.errors() == []
+
+
+async def test_a_copy_from_another_origin_says_where_it_came_from(
+    offline_settings: Settings,
+) -> None:
+    service = Service(offline_settings)
+    for name in ("index.html", "kinh-te.html"):
+        url, page, html = parse_page(PAGES / name)
+        service.store.put(url, page, html, fetched_at=FETCHED_AT, origin="https://mirror.example")
+    app = make_app(offline_settings, service=service)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await until(pilot, lambda: len(screen.articles.rows) == 4)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert "bản lưu từ https://mirror.example" in screen_text(app)
+    await service.aclose()

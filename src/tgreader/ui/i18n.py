@@ -30,6 +30,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "status.online": ("trực tuyến", "online"),
     "status.offline": ("ngoại tuyến", "offline"),
     "status.age": ("cập nhật {age}", "updated {age}"),
+    "status.from": ("bản lưu từ {origin}", "stored from {origin}"),
     "status.loading": ("đang tải: {what}", "loading: {what}"),
     "status.keys": ("? trợ giúp · q thoát", "? help · q quit"),
     "status.demo": ("demo", "demo"),

@@ -159,7 +159,8 @@ def input_cases() -> list[Case]:
         Case(
             "a page stored through one origin (`--site` mirror) read through another",
             "the origin is kept with the page (without `user:password@`); offline the copy is "
-            "shown with `… stored <age> ago from <origin>` and `stored_from` in JSON; online "
+            "shown with `… stored <age> ago from <origin>`, `stored_from` in JSON and `bản lưu từ "
+            "<origin>` in the reader's status line; online "
             "it is stale and fetched again (without the other origin's validators); another port "
             "of a server on this machine (the demo's) is the same origin",
             (
@@ -167,6 +168,8 @@ def input_cases() -> list[Case]:
                 "again",
                 _REL + "test_origin.py::test_credentials_in_the_site_are_not_kept_with_the_page",
                 _REL + "test_origin.py::test_another_port_on_this_machine_is_the_same_origin",
+                _UI + "test_reader_wrong_kind.py::test_a_copy_from_another_origin_says_where_it_"
+                "came_from",
             ),
         ),
         Case(
