@@ -164,11 +164,13 @@ class Model(RuleBasedStateMachine):
             try:
                 if kind is Article:
                     await service.article(url)
+                    service.stored(url, Article)
                 elif kind is Listing:
                     await service.listing(url)
+                    service.stored(url, Listing)
                 else:
                     await service.home()
-                service.stored(url, kind)
+                    service.stored(url, Home)
             except TgError:
                 pass  # expected failures are TgErrors; anything else fails the test
             finally:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Any
 
 from textual.pilot import Pilot
 
@@ -23,7 +24,7 @@ from ui_support import FETCHED_AT, PAGES, Notes, parse_page
 KINH_TE = "https://tuyengiao.vn/kinh-te"
 
 
-async def until(pilot: Pilot[object], condition: Callable[[], bool], timeout: float = 5) -> None:
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 5) -> None:
     """Wait until ``condition`` holds."""
     deadline = time.monotonic() + timeout
     while not condition():

@@ -12,7 +12,8 @@ from tgreader.errors import UsageError
 from tgreader.settings import LIMITS, Settings, check_number, parse_site, resolve
 from tgreader.urls import Site
 
-FILE = Config(site=Site("http://file.example"), ttl=60.0, concurrency=2)
+FILE_SITE = Site("http://file.example")
+FILE = Config(site=FILE_SITE, ttl=60.0, concurrency=2)
 
 
 def test_nothing_given_is_the_defaults() -> None:
@@ -22,7 +23,7 @@ def test_nothing_given_is_the_defaults() -> None:
 
 def test_options_win_over_the_environment_which_wins_over_the_file() -> None:
     env = {"TGREADER_SITE": "http://env.example", "TGREADER_TTL": "30"}
-    assert resolve({}, {}, FILE) == Settings(site=FILE.site, ttl=60.0, concurrency=2)
+    assert resolve({}, {}, FILE) == Settings(site=FILE_SITE, ttl=60.0, concurrency=2)
     from_env = resolve({}, env, FILE)
     assert (from_env.site, from_env.ttl, from_env.concurrency) == (
         Site("http://env.example"), 30.0, 2)  # fmt: skip
