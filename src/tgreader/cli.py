@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from tgreader import __version__
 from tgreader.config import Config, load_config_or_defaults
 from tgreader.errors import TgError, UsageError
-from tgreader.model import Article
+from tgreader.model import Article, Home, Listing
 from tgreader.render import article_markdown, article_text
 from tgreader.service import Answer, Service
 from tgreader.settings import Settings, resolve
@@ -291,7 +291,10 @@ async def _read(service: Service, args: argparse.Namespace) -> int:
     form = args.form or "text"
     target = args.target
     if _is_file_target(target):
-        article = _read_file(Path(target), service.site)  # a saved page
+        page = _read_file(Path(target), service.site)  # a saved page, opened as what it is
+        if form == "json" or not isinstance(page, Article):
+            return _show_page(page, as_json=form == "json")
+        article = page
     else:
         # A URL, or a path on the site (/section/title-123).
         url = service.site.canonical(target, CANONICAL_ORIGIN + "/")
@@ -335,12 +338,33 @@ def _is_file_target(target: str) -> bool:
     return parent != Path("/") and parent.is_dir()
 
 
-def _read_file(path: Path, site: Site) -> Article:
+def _read_file(path: Path, site: Site) -> Article | Listing | Home:
+    """A saved page, parsed as the kind of page its own URL (canonical link) says."""
     data = _read_local(path)
     html = data.decode("utf-8", errors="replace")
-    from tgreader.parse import page_url_hint, parse_article  # only this command parses here
+    from tgreader.parse import page_url_hint, parse_article, parse_home, parse_listing
 
-    return parse_article(html, page_url_hint(html) or path.resolve().as_uri(), site)
+    hint = page_url_hint(html)
+    url = site.canonical(hint) if hint else None
+    if url is None or not site.is_site_url(url):
+        return parse_article(html, hint or path.resolve().as_uri(), site)
+    kind = page_kind(url)
+    if kind == "home":
+        return parse_home(html, url, site)
+    return (parse_listing if kind == "listing" else parse_article)(html, url, site)
+
+
+def _show_page(page: Article | Listing | Home, *, as_json: bool) -> int:
+    """Print a page that is not fetched (a saved file): JSON, or as its command does."""
+    if as_json:
+        _print_json(page.to_dict())
+    elif isinstance(page, Listing):
+        _show_listing(page, page.url)
+    elif isinstance(page, Home):
+        _show_home(page)
+    else:
+        sys.stdout.write(article_text(page, min(100, shutil.get_terminal_size().columns)))
+    return 0
 
 
 def _read_local(path: Path) -> bytes:
@@ -375,10 +399,14 @@ async def _list(service: Service, args: argparse.Namespace) -> int:
 async def _print_listing(service: Service, url: str, refresh: bool, as_json: bool) -> int:
     answer = await service.listing(url, refresh=refresh)
     _say_source(service, answer)
-    listing = answer.page
     if as_json:
         _print_json(_json_of(answer))
-        return 0
+    else:
+        _show_listing(answer.page, url)
+    return 0
+
+
+def _show_listing(listing: Listing, url: str) -> None:
     title = listing.section or url
     print(f"{title} — page {listing.page}")
     for number, item in enumerate(listing.articles, 1):
@@ -388,7 +416,6 @@ async def _print_listing(service: Service, url: str, refresh: bool, as_json: boo
         print("     (no articles: past the last page)")
     if listing.next:
         print(f"\nnext page: {listing.next}")
-    return 0
 
 
 async def _home(service: Service, args: argparse.Namespace) -> int:
@@ -400,14 +427,18 @@ async def _print_home(service: Service, refresh: bool, as_json: bool) -> int:
     _say_source(service, answer)
     if as_json:
         _print_json(_json_of(answer))
-        return 0
+    else:
+        _show_home(answer.page)
+    return 0
+
+
+def _show_home(home: Home) -> None:
     print("Sections:")
-    for section in answer.page.sections:
+    for section in home.sections:
         print(f"  {section.name}  {section.url}")
     print("\nArticles:")
-    for number, link in enumerate(answer.page.articles, 1):
+    for number, link in enumerate(home.articles, 1):
         print(f"{number:>3}. {link.title}\n     {link.url}")
-    return 0
 
 
 async def _sections(service: Service, args: argparse.Namespace) -> int:

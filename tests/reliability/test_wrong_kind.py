@@ -9,6 +9,7 @@ under the wrong kind is never served as that kind: it is fetched again when onli
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tgreader.cli import main
-from tgreader.demo.server import DemoServer
+from tgreader.demo.server import DemoServer, default_root
 from tgreader.model import Article
 from tgreader.store import Store
 from tgreader.urls import page_kind
@@ -25,6 +26,7 @@ from rel_support.faults import SEED
 
 SECTION = "https://tuyengiao.vn/thoi-su-chinh-tri"
 HOME = "https://tuyengiao.vn/"
+SECTION_KG = "https://tuyengiao.vn/khoa-giao"
 Run = Callable[..., tuple[int, str, str]]
 
 
@@ -95,3 +97,17 @@ def test_a_page_stored_under_the_wrong_kind_is_mended(run: Run, tmp_path: Path) 
     code, out, _ = run("list", SECTION)
     assert code == 0 and "made up" not in out and "— page 1" in out
     assert kinds_in_store(store_path) == []
+
+
+@pytest.mark.parametrize(("name", "command"), [("khoa-giao.html", "list"), ("index.html", "home")])
+def test_a_saved_listing_or_home_is_read_as_what_it_is(
+    run: Run, tmp_path: Path, name: str, command: str
+) -> None:
+    saved = tmp_path / "saved.html"
+    saved.write_bytes((default_root() / name).read_bytes())
+    code, out, _ = run("read", str(saved))
+    assert code == 0
+    fetched = run(command, *(["khoa-giao"] if command == "list" else []))
+    assert (fetched[0], out) == (0, fetched[1])
+    code, as_json, _ = run("read", "--json", str(saved))
+    assert code == 0 and json.loads(as_json)["url"] in (SECTION_KG, HOME)

@@ -29,6 +29,14 @@ def input_cases() -> list[Case]:
             (_KIND + "test_read_of_the_home_page_shows_it",),
         ),
         Case(
+            "`read` of a saved listing or home page (a file)",
+            "parsed as the kind its canonical link names and printed as `list`/`home` would",
+            (
+                _KIND + "test_a_saved_listing_or_home_is_read_as_what_it_is[khoa-giao.html-list]",
+                _KIND + "test_a_saved_listing_or_home_is_read_as_what_it_is[index.html-home]",
+            ),
+        ),
+        Case(
             "`list` of an article or of the home page, online and `--offline`",
             "`<URL>: an article, not a section listing; read it with: tgreader read <URL>`, "
             "exit 4; nothing stored",
