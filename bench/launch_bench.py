@@ -193,8 +193,9 @@ def child(kind: str, spawned: float, root: str) -> None:
         def ready() -> bool:
             return True
     else:
-        from tgreader.ui.app import make_app
+        from tgreader.ui.app import freeze_imports, make_app
 
+        freeze_imports()  # as the tgreader program does
         app = make_app(_settings(Path(root)))
 
         def ready() -> bool:

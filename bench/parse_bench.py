@@ -39,6 +39,9 @@ def _norm(text: str | None) -> str:
 
 def time_tgreader(pages: list[Page], repeat: int) -> dict[str, Stats]:
     """Median time of the tgreader parser on each page."""
+    from tgreader.parse._memory import keep_freed_memory
+
+    keep_freed_memory()  # as the tgreader program does at its start
     found = {}
     for page in pages:
         parse = _parser(page.kind)

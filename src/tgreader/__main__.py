@@ -2,6 +2,6 @@
 
 import sys
 
-from tgreader.cli import main
+from tgreader.cli import program
 
-sys.exit(main())
+sys.exit(program())

@@ -7,15 +7,17 @@ error that can reach the user is turned into a one-line :class:`StoreError` here
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import random
 import sqlite3
+import stat
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import ClassVar, NamedTuple, Self
+from typing import Any, ClassVar, NamedTuple, Self
 
 from tgreader.errors import StoreError
 
@@ -159,8 +161,9 @@ def _make_private_dir(folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except FileExistsError:  # only raised when it exists and is not a folder
         raise StoreError(str(folder), "not a folder") from None
-    with contextlib.suppress(OSError):
-        folder.chmod(0o700)
+    if not folder.is_symlink():  # never change the mode of what a link points to
+        with contextlib.suppress(OSError):
+            folder.chmod(0o700)
 
 
 def _make_private_file(path: Path) -> None:
@@ -168,12 +171,24 @@ def _make_private_file(path: Path) -> None:
 
     SQLite gives the -wal and -shm files the permissions of the database file, so creating
     it private here makes all three private without touching the process-wide umask
-    (which other threads may be relying on).
+    (which other threads may be relying on). A symlink is used as it is: the mode of
+    what it points to is never changed. What is not a regular file is refused.
     """
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    # O_NONBLOCK: a FIFO would otherwise block the open forever.
+    flags = os.O_RDWR | os.O_CREAT | os.O_NONBLOCK
+    try:
+        fd = os.open(path, flags | os.O_NOFOLLOW, 0o600)
+        link = False
+    except OSError as error:
+        if error.errno != errno.ELOOP:
+            raise
+        fd = os.open(path, flags, 0o600)
+        link = True
     try:
         info = os.fstat(fd)
-        if info.st_mode & 0o077 and info.st_uid == os.geteuid():
+        if not stat.S_ISREG(info.st_mode):
+            raise StoreError(str(path), "not a regular file (a device, a pipe or a folder)")
+        if not link and info.st_mode & 0o077 and info.st_uid == os.geteuid():
             os.fchmod(fd, 0o600)
     finally:
         os.close(fd)
@@ -311,12 +326,61 @@ def open_database(path: Path, migrations: Sequence[Migration], *, recover: bool 
     return Opened(conn, recovered_from)
 
 
+def salvage(conn: sqlite3.Connection, source: Path, tables: Sequence[str]) -> int:
+    """Copy every row SQLite can still read from ``tables`` of the damaged file ``source``
+    into the same tables of ``conn``; returns how many were kept."""
+    try:
+        old = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    except (sqlite3.Error, ValueError):
+        return 0
+    kept = 0
+    try:
+        for table in tables:
+            columns = [str(row[1]) for row in conn.execute(f'PRAGMA table_info("{table}")')]
+            rows = _readable_rows(old, table, columns)
+            names = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            with transaction(conn):
+                for row in rows:
+                    # OR IGNORE: a damaged row (a NULL title, a repeated URL) is left out.
+                    insert = f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})'
+                    kept += conn.execute(insert, row).rowcount
+    finally:
+        old.close()
+    return kept
+
+
+def _readable_rows(old: sqlite3.Connection, table: str, columns: list[str]) -> list[Any]:
+    """The rows of ``table`` in the damaged file that can be read, in rowid order.
+
+    A read that meets a damaged page is started again after the last good row, skipping
+    ever further ahead (1, 2, 4… rowids) for a bounded number of tries.
+    """
+    names = ", ".join(f'"{c}"' for c in columns)
+    query = f'SELECT rowid, {names} FROM "{table}" WHERE rowid > ? ORDER BY rowid'
+    rows: list[Any] = []
+    after, step = -(2**63), 1
+    for _ in range(64):
+        try:
+            for row in old.execute(query, (after,)):
+                rows.append(tuple(row[1:]))
+                after, step = row[0], 1
+            break
+        except sqlite3.Error:
+            after = min(after + step, 2**63 - 1) if after > -(2**63) else 0
+            step *= 2
+    return rows
+
+
 class Database:
     """One SQLite file of tgreader's: a connection behind a lock, safe to share between
     threads. Subclasses give their ``MIGRATIONS`` and a ``NAME`` for error messages."""
 
     MIGRATIONS: ClassVar[Sequence[Migration]] = ()
     NAME: ClassVar[str] = "the database"
+    #: Tables whose rows are copied from a damaged file into the new one (the user's own
+    #: data; a cache has nothing worth the time).
+    SALVAGE: ClassVar[Sequence[str]] = ()
 
     def __init__(
         self, conn: sqlite3.Connection, path: Path, recovered_from: Path | None = None
@@ -326,6 +390,8 @@ class Database:
         self.path = path
         #: Where a damaged file was moved when opened with ``recover=True``, else None.
         self.recovered_from = recovered_from
+        #: Rows copied from the damaged file (see ``SALVAGE``), when one was moved aside.
+        self.salvaged: int | None = None
 
     @classmethod
     def open(cls, path: Path, *, recover: bool = False) -> Self:
@@ -336,7 +402,14 @@ class Database:
         """
         path = Path(path).expanduser()
         opened = open_database(path, cls.MIGRATIONS, recover=recover)
-        return cls(opened.conn, path, opened.recovered_from)
+        database = cls(opened.conn, path, opened.recovered_from)
+        if opened.recovered_from is not None and cls.SALVAGE:
+            try:
+                database.salvaged = salvage(opened.conn, opened.recovered_from, cls.SALVAGE)
+            except sqlite3.Error as error:
+                database.close()
+                raise store_error(path, error) from error
+        return database
 
     def close(self) -> None:
         """Close the connection; later calls raise StoreError."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import os
 import shutil
+import stat
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -17,19 +19,16 @@ from typing import Any, TypeVar
 from tgreader import __version__
 from tgreader.config import Config, load_config_or_defaults
 from tgreader.errors import TgError, UsageError
-from tgreader.model import Article
+from tgreader.model import Article, Home, Listing
 from tgreader.render import article_markdown, article_text
-from tgreader.service import Answer, Service, Settings
-from tgreader.urls import CANONICAL_ORIGIN, Site
+from tgreader.service import Answer, Service
+from tgreader.settings import Settings, resolve
+from tgreader.text import clean
+from tgreader.urls import CANONICAL_ORIGIN, Site, page_kind
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "program"]
 
 T = TypeVar("T")
-_ENV_TRUE = ("1", "true", "yes", "on")
-
-
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in _ENV_TRUE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,13 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal reader for tuyengiao.vn. With no command, opens the reader.",
         epilog="Every global option has an environment variable: TGREADER_SITE, TGREADER_DEMO, "
         "TGREADER_OFFLINE, TGREADER_CACHE_DIR, TGREADER_DATA_DIR, TGREADER_LANG, "
-        "TGREADER_TIMEOUT; also TGREADER_TTL (seconds listings stay fresh, default 600) and "
-        "TGREADER_RETRIES (default 3).",
+        "TGREADER_TIMEOUT; also TGREADER_TTL (seconds listings stay fresh, default 600), "
+        "TGREADER_RETRIES (default 3) and TGREADER_CONCURRENCY (default 4, at most 64).",
     )
     parser.add_argument("--version", action="version", version=f"tgreader {__version__}")
     parser.add_argument(
         "--site",
-        default=os.environ.get("TGREADER_SITE"),
         metavar="URL",
         help="origin to read from: a mirror, an archive, a local server (default: "
         "https://tuyengiao.vn)",
@@ -53,39 +51,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo",
         action="store_true",
-        default=_env_flag("TGREADER_DEMO"),
         help="read the built-in sample site, served on 127.0.0.1 (no network needed)",
     )
     parser.add_argument(
         "--offline",
         action="store_true",
-        default=_env_flag("TGREADER_OFFLINE"),
         help="never use the network; answer from the store",
     )
     parser.add_argument(
         "--cache-dir",
         type=Path,
-        default=os.environ.get("TGREADER_CACHE_DIR"),
         metavar="DIR",
         help="where the page store lives",
     )
     parser.add_argument(
         "--data-dir",
         type=Path,
-        default=os.environ.get("TGREADER_DATA_DIR"),
         metavar="DIR",
         help="where bookmarks and read state live",
     )
     parser.add_argument(
         "--lang",
         choices=("vi", "en"),
-        default=os.environ.get("TGREADER_LANG") or None,
         help="interface language of the reader (default: vi)",
     )
     parser.add_argument(
         "--timeout",
-        type=_seconds,
-        default=os.environ.get("TGREADER_TIMEOUT"),
         metavar="SECONDS",
         help="network read timeout (default 10)",
     )
@@ -118,13 +109,14 @@ def build_parser() -> argparse.ArgumentParser:
                       help="listing pages per section (default 1)")  # fmt: skip
     sync.add_argument("--depth", type=_natural, default=1, metavar="D",
                       help="follow 'Các tin khác' links this deep (default 1)")  # fmt: skip
-    sync.add_argument("--concurrency", type=_positive, default=None, metavar="K",
-                      help="requests at a time (default 4, or the config's)")  # fmt: skip
+    sync.add_argument("--concurrency", default=None, metavar="K",
+                      help="requests at a time, 1 to 64 (default 4, or the config's)")  # fmt: skip
 
     search = commands.add_parser("search", help="search stored articles (ignores diacritics)")
     search.add_argument("query", nargs="+")
     search.add_argument("--json", action="store_true")
-    search.add_argument("--limit", type=_positive, default=20, metavar="N")
+    search.add_argument("--limit", type=_limit, default=20, metavar="N",
+                        help=f"at most N results (default 20, at most {MAX_LIMIT:,})")  # fmt: skip
     search.add_argument("--section", metavar="S")
 
     bookmarks = commands.add_parser("bookmarks", help="list bookmarked articles")
@@ -147,24 +139,12 @@ def _positive(text: str) -> int:
     return value
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError(f"out of range (0–3600 s): {text!r}")
-    return value
+# More results than anyone reads; also keeps the number within SQLite's 64-bit integers.
+MAX_LIMIT = 100_000
 
 
-def _env_number(name: str, default: float) -> float:
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        return float(text)
-    except ValueError:
-        raise UsageError(name, f"not a number: {text!r}") from None
+def _limit(text: str) -> int:
+    return min(_positive(text), MAX_LIMIT)
 
 
 def _natural(text: str) -> int:
@@ -177,6 +157,22 @@ def _natural(text: str) -> int:
     return value
 
 
+# Set by program(): process-wide tuning is for the tgreader program, not for main() called
+# by a library user or a test.
+_AS_PROGRAM = False
+
+
+def program() -> int:
+    """The ``tgreader`` program (the console script, ``python -m tgreader``): :func:`main`
+    with the process-wide tuning that library use and tests are spared."""
+    global _AS_PROGRAM
+    _AS_PROGRAM = True
+    from tgreader.parse._memory import keep_freed_memory
+
+    keep_freed_memory()  # glibc keeps the memory a parsed page freed for the next page
+    return main()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run tgreader; returns the exit code (0 ok, 2 usage, 3 network, 4 page, 5 store)."""
     args = build_parser().parse_args(argv)
@@ -185,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             return _run_app(args)
         config, error = load_config_or_defaults()
         if error is not None:
-            _err(f"{error}; using the defaults")
+            _err(f"{clean(str(error))}; ignored (the rest of the file applies)")
         with _settings(args, config) as settings:
             return asyncio.run(_dispatch(args, settings))
     except TgError as error:
@@ -201,43 +197,41 @@ def main(argv: list[str] | None = None) -> int:
 
 @contextmanager
 def _settings(args: argparse.Namespace, config: Config) -> Iterator[Settings]:
-    """Settings from the options, then the environment, then the config file, then defaults.
+    """The settings (see :func:`tgreader.settings.resolve`) of this command line.
 
     With ``--demo``, the sample site is served on 127.0.0.1 for the duration.
     """
-    site = config.site or Site()
-    if args.site:
-        try:
-            site = Site.from_url(args.site)
-        except ValueError as error:
-            raise UsageError("--site", str(error)) from None
-    base: dict[str, Any] = {
-        "cache_dir": args.cache_dir,
-        "data_dir": args.data_dir,
+    options = {
+        "site": args.site,
         "offline": args.offline,
         "demo": args.demo,
-        "timeout": args.timeout or 10.0,
-        "ttl": _env_number("TGREADER_TTL", config.ttl if config.ttl is not None else 600.0),
-        "retries": int(_env_number("TGREADER_RETRIES", 3)),
-        "concurrency": config.concurrency or 4,
+        "cache_dir": args.cache_dir,
+        "data_dir": args.data_dir,
+        "timeout": args.timeout,
+        "concurrency": getattr(args, "concurrency", None),
     }
-    if args.demo and not args.offline:
+    settings = resolve(options, os.environ, config)
+    if settings.demo and not settings.offline:
         from tgreader.demo.server import DemoServer
 
         with DemoServer() as server:
-            yield Settings(site=Site.from_url(server.url), **base)
+            yield dataclasses.replace(settings, site=Site.from_url(server.url))
         return
-    yield Settings(site=site, **base)
+    yield settings
 
 
 def _run_app(args: argparse.Namespace) -> int:
-    from tgreader.ui.app import run  # the UI is imported only when it is used
+    from tgreader.ui.app import freeze_imports, run  # the UI is imported only when used
+
+    if _AS_PROGRAM:
+        freeze_imports()
 
     config, error = load_config_or_defaults()
     with _settings(args, config) as settings:
-        return run(
-            settings, lang=args.lang or config.lang, config=config, config_error=error, notice=_err
-        )
+        lang = args.lang or os.environ.get("TGREADER_LANG") or config.lang
+        if lang not in (None, "vi", "en"):
+            raise UsageError("TGREADER_LANG", f"must be vi or en, not {lang!r}")
+        return run(settings, lang=lang, config=config, config_error=error, notice=_err)
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -246,8 +240,11 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         handler = _HANDLERS[args.command]
         return await handler(service, args)
     finally:
+        salvaged = service.salvaged()
         for path, moved in service.recoveries():
-            _err(f"{path}: the file was damaged; moved it to {moved} and started a new one")
+            kept = salvaged.get(path)
+            also = f", keeping the {kept} rows it could still read" if kept is not None else ""
+            _err(f"{path}: the file was damaged; moved it to {moved} and started a new one{also}")
         await service.aclose()
 
 
@@ -272,25 +269,48 @@ def _age(seconds: float) -> str:
 
 def _say_source(service: Service, answer: Answer[Any]) -> None:
     """Tell (on stderr) how old an answer is when it comes from the store instead of the site."""
+    # A copy fetched through another origin (a --site mirror) says where it came from.
+    came = f" from {answer.stored_from}" if answer.stored_from is not None else ""
     if answer.error is not None:
-        _err(f"{answer.error}; showing the copy stored {_age(answer.age)} ago")
+        _err(f"{answer.error}; showing the copy stored {_age(answer.age)} ago{came}")
     elif answer.source == "store" and service.settings.offline:
-        _err(f"offline: showing the copy stored {_age(answer.age)} ago")
+        _err(f"offline: showing the copy stored {_age(answer.age)} ago{came}")
+    elif came:
+        _err(f"{answer.page.url}: showing the copy stored {_age(answer.age)} ago{came}")
+
+
+def _json_of(answer: Answer[Any]) -> dict[str, Any]:
+    """The page as JSON; ``stored_from`` is added when the copy came from another origin."""
+    data: dict[str, Any] = answer.page.to_dict()
+    if answer.stored_from is not None:
+        data["stored_from"] = answer.stored_from
+    return data
 
 
 async def _read(service: Service, args: argparse.Namespace) -> int:
     form = args.form or "text"
     target = args.target
-    if "://" not in target and (Path(target).exists() or not target.startswith("/")):
-        article = _read_file(Path(target), service.site)  # a saved page
+    if _is_file_target(target):
+        page = _read_file(Path(target), service.site)  # a saved page, opened as what it is
+        if form == "json" or not isinstance(page, Article):
+            return _show_page(page, as_json=form == "json")
+        article = page
     else:
         # A URL, or a path on the site (/section/title-123).
         url = service.site.canonical(target, CANONICAL_ORIGIN + "/")
         if url is None:
             raise UsageError(target, "not an http(s) URL, a site path or a file")
+        kind = page_kind(url) if service.site.is_site_url(url) else "article"
+        if kind == "home":  # read opens a page as what it is (see the README)
+            return await _print_home(service, args.refresh, form == "json")
+        if kind == "listing":
+            return await _print_listing(service, url, args.refresh, form == "json")
         answer = await service.article(url, refresh=args.refresh)
         _say_source(service, answer)
         article = answer.page
+        if form == "json":
+            _print_json(_json_of(answer))
+            return 0
     if form == "json":
         _print_json(article.to_dict())
     elif form == "markdown":
@@ -300,15 +320,72 @@ async def _read(service: Service, args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_file(path: Path, site: Site) -> Article:
+# A saved page is read whole into memory: no bigger than the largest download.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
+def _is_file_target(target: str) -> bool:
+    """True when ``read``'s target names a local file rather than a URL or a site path.
+
+    Anything that exists on disk or does not start with "/" is a file; so is an absolute
+    path whose folder exists (``/tmp/x.html``), unlike a site path (``/kinh-te/bai-123``).
+    """
+    if "://" in target:
+        return False
+    if os.path.lexists(target) or not target.startswith("/"):
+        return True
+    parent = Path(target).parent
+    return parent != Path("/") and parent.is_dir()
+
+
+def _read_file(path: Path, site: Site) -> Article | Listing | Home:
+    """A saved page, parsed as the kind of page its own URL (canonical link) says."""
+    data = _read_local(path)
+    html = data.decode("utf-8", errors="replace")
+    from tgreader.parse import page_url_hint, parse_article, parse_home, parse_listing
+
+    hint = page_url_hint(html)
+    url = site.canonical(hint) if hint else None
+    if url is None or not site.is_site_url(url):
+        return parse_article(html, hint or path.resolve().as_uri(), site)
+    kind = page_kind(url)
+    if kind == "home":
+        return parse_home(html, url, site)
+    return (parse_listing if kind == "listing" else parse_article)(html, url, site)
+
+
+def _show_page(page: Article | Listing | Home, *, as_json: bool) -> int:
+    """Print a page that is not fetched (a saved file): JSON, or as its command does."""
+    if as_json:
+        _print_json(page.to_dict())
+    elif isinstance(page, Listing):
+        _show_listing(page, page.url)
+    elif isinstance(page, Home):
+        _show_home(page)
+    else:
+        sys.stdout.write(article_text(page, min(100, shutil.get_terminal_size().columns)))
+    return 0
+
+
+def _read_local(path: Path) -> bytes:
+    """The bytes of a saved page: a regular file (never a FIFO or a device), capped."""
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise UsageError(str(path), "no such file") from None
     except OSError as error:
         raise UsageError(str(path), error.strerror or str(error)) from None
-    html = data.decode("utf-8", errors="replace")
-    from tgreader.parse import page_url_hint, parse_article  # only this command parses here
-
-    return parse_article(html, page_url_hint(html) or path.resolve().as_uri(), site)
+    with os.fdopen(fd, "rb") as file:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise UsageError(str(path), "not a regular file (a folder, a device or a pipe)")
+            data = file.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            raise UsageError(str(path), error.strerror or str(error)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise UsageError(str(path), f"larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
+    return data
 
 
 async def _list(service: Service, args: argparse.Namespace) -> int:
@@ -316,12 +393,20 @@ async def _list(service: Service, args: argparse.Namespace) -> int:
         url = service.listing_url(args.section, args.page)
     except ValueError as error:
         raise UsageError(args.section, str(error)) from None
-    answer = await service.listing(url, refresh=args.refresh)
+    return await _print_listing(service, url, args.refresh, args.json)
+
+
+async def _print_listing(service: Service, url: str, refresh: bool, as_json: bool) -> int:
+    answer = await service.listing(url, refresh=refresh)
     _say_source(service, answer)
-    listing = answer.page
-    if args.json:
-        _print_json(listing.to_dict())
-        return 0
+    if as_json:
+        _print_json(_json_of(answer))
+    else:
+        _show_listing(answer.page, url)
+    return 0
+
+
+def _show_listing(listing: Listing, url: str) -> None:
     title = listing.section or url
     print(f"{title} — page {listing.page}")
     for number, item in enumerate(listing.articles, 1):
@@ -331,22 +416,29 @@ async def _list(service: Service, args: argparse.Namespace) -> int:
         print("     (no articles: past the last page)")
     if listing.next:
         print(f"\nnext page: {listing.next}")
-    return 0
 
 
 async def _home(service: Service, args: argparse.Namespace) -> int:
-    answer = await service.home(refresh=args.refresh)
+    return await _print_home(service, args.refresh, args.json)
+
+
+async def _print_home(service: Service, refresh: bool, as_json: bool) -> int:
+    answer = await service.home(refresh=refresh)
     _say_source(service, answer)
-    if args.json:
-        _print_json(answer.page.to_dict())
-        return 0
+    if as_json:
+        _print_json(_json_of(answer))
+    else:
+        _show_home(answer.page)
+    return 0
+
+
+def _show_home(home: Home) -> None:
     print("Sections:")
-    for section in answer.page.sections:
+    for section in home.sections:
         print(f"  {section.name}  {section.url}")
     print("\nArticles:")
-    for number, link in enumerate(answer.page.articles, 1):
+    for number, link in enumerate(home.articles, 1):
         print(f"{number:>3}. {link.title}\n     {link.url}")
-    return 0
 
 
 async def _sections(service: Service, args: argparse.Namespace) -> int:
@@ -406,7 +498,7 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
             sections,
             pages=args.pages,
             depth=args.depth,
-            concurrency=args.concurrency or service.settings.concurrency,
+            concurrency=service.settings.concurrency,
             progress=progress,
         )
     elapsed = time.monotonic() - started

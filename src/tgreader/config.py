@@ -12,12 +12,13 @@ Every key is optional::
     [keymap]                        # binding id = "keys" (see the help screen, "?")
     next_article = "n,ctrl+n"
 
-A malformed file raises :class:`ConfigError` naming the file and the line.
+A value that is wrong is reported (a :class:`ConfigError` naming the file and the line)
+and left out; the other keys still apply. What the settings are made of is decided in
+:mod:`tgreader.settings`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 from collections.abc import Mapping
@@ -28,18 +29,18 @@ from typing import Any, Literal
 from platformdirs import user_config_dir
 
 from tgreader.errors import ConfigError
-from tgreader.service import Settings
+from tgreader.settings import check_number, parse_site
 from tgreader.urls import Site
 
 __all__ = [
     "CONFIG_FILENAME",
     "Config",
-    "apply_config",
     "default_config_dir",
     "default_config_path",
     "load_config",
     "load_config_or_defaults",
     "parse_config",
+    "read_config",
 ]
 
 CONFIG_FILENAME = "config.toml"
@@ -75,60 +76,89 @@ class Config:
 
 
 def load_config(path: Path | None = None) -> Config:
-    """Read the config file; a missing file is an empty config, a bad one a ConfigError."""
-    path = path or default_config_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Config(path=path)
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(str(path), f"cannot read: {error}") from None
-    return parse_config(text, path)
+    """Read the config file; a missing file is an empty config, a bad value a ConfigError."""
+    config, errors = _load(path or default_config_path())
+    if errors:
+        raise errors[0]
+    return config
 
 
 def load_config_or_defaults(path: Path | None = None) -> tuple[Config, ConfigError | None]:
-    """The config, or the defaults and the reason when the file is bad (the app still starts)."""
+    """The config's good values, and what was wrong with the file (the app still starts)."""
+    config, errors = _load(path or default_config_path())
+    if not errors:
+        return config, None
+    first = errors[0]
+    if len(errors) == 1:
+        return config, first
+    return config, ConfigError(first.where, f"{first.cause} (and {len(errors) - 1} more)")
+
+
+def _load(path: Path) -> tuple[Config, list[ConfigError]]:
     try:
-        return load_config(path), None
-    except ConfigError as error:
-        return Config(path=path or default_config_path()), error
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Config(path=path), []
+    except (OSError, UnicodeDecodeError) as error:
+        return Config(path=path), [ConfigError(str(path), f"cannot read: {error}")]
+    return read_config(text, path)
 
 
 def parse_config(text: str, path: Path) -> Config:
-    """Validate the TOML ``text`` of the file at ``path``."""
+    """Validate the TOML ``text`` of the file at ``path``; the first bad value raises."""
+    config, errors = read_config(text, path)
+    if errors:
+        raise errors[0]
+    return config
+
+
+def read_config(text: str, path: Path) -> tuple[Config, list[ConfigError]]:
+    """The good values of ``text`` and an error for each bad one (left out)."""
     import tomllib  # only when there is a file to read: most starts have none
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         # tomllib's message ends with "(at line N, column M)": that is the line to name.
-        raise ConfigError(str(path), f"not valid TOML: {error}") from None
+        return Config(path=path), [ConfigError(str(path), f"not valid TOML: {error}")]
+    except RecursionError:
+        # tomllib reads nested arrays and inline tables by recursion.
+        return Config(path=path), [ConfigError(str(path), "not valid TOML: nested too deeply")]
     values: dict[str, Any] = {"path": path}
+    errors: list[ConfigError] = []
     for key, value in data.items():
         where = _where(path, text, key)
-        if key not in _KEYS:
-            raise ConfigError(where, f"unknown setting {key!r} (known: {', '.join(sorted(_KEYS))})")
-        values[key] = _validate(key, value, where, path, text)
-    return Config(**values)
+        try:
+            if key not in _KEYS:
+                known = ", ".join(sorted(_KEYS))
+                raise ConfigError(where, f"unknown setting {key!r} (known: {known})")
+            if key == "keymap":
+                values[key] = _keymap(value, where, path, text, errors)
+            else:
+                values[key] = _validate(key, value, where)
+        except ConfigError as error:
+            errors.append(error)
+    return Config(**values), errors
 
 
-def _validate(key: str, value: Any, where: str, path: Path, text: str) -> Any:
+def _validate(key: str, value: Any, where: str) -> Any:
     if key == "site":
         if not isinstance(value, str):
             raise ConfigError(where, "site must be a URL in quotes")
         try:
-            return Site.from_url(value)
+            return parse_site(value)
         except ValueError as error:
             raise ConfigError(where, str(error)) from None
     if key == "ttl":
-        # bool is an int in Python, and "ttl = true" is surely a mistake.
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        ttl = check_number("ttl", value)
+        if ttl is None:
             raise ConfigError(where, "ttl must be a number of seconds (0 or more)")
-        return float(value)
+        return ttl
     if key == "concurrency":
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 64:
+        concurrency = check_number("concurrency", value)
+        if concurrency is None or isinstance(value, float):
             raise ConfigError(where, "concurrency must be a whole number from 1 to 64")
-        return value
+        return concurrency
     if key == "lang":
         if value not in LANGS:
             raise ConfigError(where, f"lang must be one of {', '.join(LANGS)}")
@@ -137,20 +167,28 @@ def _validate(key: str, value: Any, where: str, path: Path, text: str) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(where, "theme must be a theme name in quotes")
         return value.strip()
-    if key == "export_dir":
-        if not isinstance(value, str) or not value.strip():
-            raise ConfigError(where, "export_dir must be a folder path in quotes")
-        return Path(value).expanduser()
-    # keymap
+    # export_dir
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(where, "export_dir must be a folder path in quotes")
+    return Path(value).expanduser()
+
+
+def _keymap(
+    value: Any, where: str, path: Path, text: str, errors: list[ConfigError]
+) -> dict[str, str]:
+    """The good lines of the ``[keymap]`` table; each bad one is an error, left out."""
     if not isinstance(value, dict):
         raise ConfigError(where, 'keymap must be a table: [keymap] then lines of id = "keys"')
     keymap: dict[str, str] = {}
     for binding_id, keys in value.items():
         if not isinstance(keys, str) or not keys.strip():
-            raise ConfigError(
-                _where(path, text, binding_id, table="keymap"),
-                f'keymap.{binding_id} must be keys in quotes, e.g. "ctrl+n,n"',
+            errors.append(
+                ConfigError(
+                    _where(path, text, binding_id, table="keymap"),
+                    f'keymap.{binding_id} must be keys in quotes, e.g. "ctrl+n,n"',
+                )
             )
+            continue
         keymap[binding_id] = ",".join(k.strip() for k in keys.split(",") if k.strip())
     return keymap
 
@@ -170,15 +208,3 @@ def _where(path: Path, text: str, key: str, *, table: str | None = None) -> str:
         if current == table and pattern.match(line):
             return f"{path}, line {number}"
     return str(path)
-
-
-def apply_config(settings: Settings, config: Config, *, site_given: bool = False) -> Settings:
-    """``settings`` with what the config sets; a site given on the command line wins."""
-    changes: dict[str, Any] = {}
-    if config.site is not None and not site_given:
-        changes["site"] = config.site
-    if config.ttl is not None:
-        changes["ttl"] = config.ttl
-    if config.concurrency is not None:
-        changes["concurrency"] = config.concurrency
-    return dataclasses.replace(settings, **changes) if changes else settings

@@ -10,6 +10,7 @@ __all__ = [
     "StoreError",
     "TgError",
     "UsageError",
+    "WrongKindError",
 ]
 
 
@@ -60,3 +61,12 @@ class ConfigError(TgError):
     """The configuration file is malformed."""
 
     exit_code = 2
+
+
+class WrongKindError(ParseError):
+    """The URL holds another kind of page than the command reads (a listing for ``read``)."""
+
+    def __init__(self, where: str, kind: str, wanted: str, hint: str) -> None:
+        super().__init__(where, f"{kind}, not {wanted}; {hint}")
+        self.kind = kind
+        self.wanted = wanted

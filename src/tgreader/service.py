@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar, cast
+from urllib.parse import urlsplit
 
-from tgreader.errors import FetchError, NotStoredError, ParseError, TgError
+from tgreader.errors import FetchError, NotStoredError, ParseError, TgError, WrongKindError
 from tgreader.model import Article, Home, Listing, Section
 from tgreader.search import SearchHit
 from tgreader.sections import builtin_sections
-from tgreader.store import STORE_FILENAME, Store, default_cache_dir
-from tgreader.urls import CANONICAL_ORIGIN, Site, page_number, with_page
-from tgreader.userdata import USERDATA_FILENAME, UserData, default_data_dir
+from tgreader.settings import Settings
+from tgreader.store import Store
+from tgreader.urls import CANONICAL_ORIGIN, Site, page_kind, page_number, with_page
+from tgreader.userdata import UserData
 
 if TYPE_CHECKING:
     # The HTTP client (httpx) and the parser load on first use, not at startup: a reader
@@ -31,6 +32,32 @@ __all__ = ["Answer", "Service", "Settings"]
 
 P = TypeVar("P", Article, Listing, Home)
 Kind = Literal["home", "listing", "article"]
+
+KIND_NAMES: dict[str, str] = {
+    "home": "the home page",
+    "listing": "a section listing",
+    "article": "an article",
+}
+
+
+def command_for(kind: Kind, url: str) -> str:
+    """The command that reads a page of ``kind`` at ``url``."""
+    if kind == "home":
+        return "tgreader home"
+    return f"tgreader {'read' if kind == 'article' else 'list'} {url}"
+
+
+def check_kind(url: str, wanted: Kind, *, shown: str | None = None) -> None:
+    """Raise WrongKindError when the site URL ``url`` holds another kind than ``wanted``.
+
+    Parsing a page as a kind it is not makes up a page (an article built from a listing)
+    that would then be stored and served as if it were that kind.
+    """
+    kind = page_kind(url)
+    if kind != wanted:
+        where = shown or url
+        hint = f"read it with: {command_for(kind, url)}"
+        raise WrongKindError(where, KIND_NAMES[kind], KIND_NAMES[wanted], hint)
 
 
 # The parser (and selectolax under it) is imported when a page is first parsed, not when a
@@ -53,29 +80,19 @@ def _parse_article(html: str, url: str, site: Site) -> Article:
     return parse_article(html, url, site)
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """Everything that decides where tgreader reads from and writes to."""
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
-    site: Site = field(default_factory=Site)
-    cache_dir: Path | None = None
-    data_dir: Path | None = None
-    offline: bool = False
-    demo: bool = False
-    ttl: float = 600.0
-    timeout: float = 10.0
-    retries: int = 3
-    concurrency: int = 4
 
-    def store_path(self) -> Path:
-        """The page store; the demo site keeps its own, apart from the real site's."""
-        folder = self.cache_dir or default_cache_dir()
-        return (folder / "demo" if self.demo else folder) / STORE_FILENAME
+def _same_origin(stored: str | None, current: str) -> bool:
+    """True when a page stored through ``stored`` counts as fetched through ``current``.
 
-    def userdata_path(self) -> Path:
-        """Bookmarks and read state (survive a cache clear)."""
-        folder = self.data_dir or default_data_dir()
-        return (folder / "demo" if self.demo else folder) / USERDATA_FILENAME
+    Unknown (a page stored before origins were kept) counts as the same; so does another
+    port of a server on this machine, as the demo server takes a new port at every run.
+    """
+    if stored is None or stored == current:
+        return True
+    old, new = urlsplit(stored), urlsplit(current)
+    return old.scheme == new.scheme and old.hostname == new.hostname in _LOOPBACK
 
 
 class Answer(NamedTuple, Generic[P]):
@@ -85,6 +102,8 @@ class Answer(NamedTuple, Generic[P]):
     fetched_at: float
     source: Literal["network", "store"]
     error: TgError | None = None
+    #: The origin a stored copy was fetched through, when it is not the configured one.
+    stored_from: str | None = None
 
     @property
     def age(self) -> float:
@@ -115,6 +134,13 @@ class Service:
     def site(self) -> Site:
         """The configured origin."""
         return self.settings.site
+
+    @property
+    def origin(self) -> str:
+        """The configured origin as stored with pages: without any ``user:password@``."""
+        parts = urlsplit(self.settings.site.origin)
+        host = parts.netloc.rpartition("@")[2]
+        return f"{parts.scheme}://{host}"
 
     @property
     def store(self) -> Store:
@@ -158,6 +184,11 @@ class Service:
             for db in opened
             if db is not None and db.recovered_from is not None
         ]
+
+    def salvaged(self) -> dict[Path, int]:
+        """Rows kept from damaged files moved aside (bookmarks and read state), by file."""
+        opened = (self._store, self._userdata)
+        return {db.path: db.salvaged for db in opened if db is not None and db.salvaged is not None}
 
     async def warm(self) -> None:
         """Prepare the HTTP client off the event loop (the UI calls this at start)."""
@@ -211,18 +242,30 @@ class Service:
         model = page.model() if page is not None else None
         if page is None or not isinstance(model, kind):
             return None
-        return Answer(model, page.checked_at, "store")
+        foreign = not _same_origin(page.origin, self.origin)
+        return Answer(model, page.checked_at, "store", None, page.origin if foreign else None)
 
     async def _load(
         self, url: str, kind: Kind, parser: Callable[[str, str, Site], P], refresh: bool
     ) -> Answer[P]:
+        if self.site.is_site_url(url):
+            check_kind(url, kind)
         stored = self.store.get(url)
+        if stored is not None and stored.kind != kind:
+            # Kept under a kind it is not by an older version: never served, and the
+            # fetch below replaces it with the page it really is.
+            stored = None
+        foreign = stored is not None and not _same_origin(stored.origin, self.origin)
         if stored is not None:
-            cached: Answer[P] = Answer(cast(P, stored.model()), stored.checked_at, "store")
+            model = cast(P, stored.model())
+            came_from = stored.origin if foreign else None
+            cached: Answer[P] = Answer(model, stored.checked_at, "store", None, came_from)
             if self.settings.offline:
                 return cached
             age = time.time() - stored.checked_at
-            if not refresh and (kind == "article" or 0 <= age < self.settings.ttl):
+            fresh = kind == "article" or 0 <= age < self.settings.ttl
+            # A copy fetched through another origin is stale here: fetched again.
+            if not refresh and fresh and not foreign:
                 return cached
         elif self.settings.offline:
             raise NotStoredError(url, "not in the store, and tgreader is offline")
@@ -231,21 +274,24 @@ class Service:
                 return cached
             raise FetchError(url, f"not on {self.site.origin}; open it in a browser")
         try:
+            # Another origin's validators say nothing about this origin's copy.
+            own = stored if stored is not None and not foreign else None
             response = await self.fetcher.get(
                 url,
-                etag=stored.etag if stored else None,
-                last_modified=stored.last_modified if stored else None,
+                etag=own.etag if own else None,
+                last_modified=own.last_modified if own else None,
             )
-            if response.status == 304 and stored is not None:
+            if response.status == 304 and own is not None:
                 now = time.time()
                 self.store.touch(url, now, etag=response.etag, last_modified=response.last_modified)
                 return Answer(cached.page, now, "network")
+            self._check_redirect(url, response.final_url, kind)
             page = parser(response.text, response.final_url, self.site)
         except (FetchError, ParseError) as error:
             # A page the site now serves broken is no reason to hide the good stored copy.
             if stored is None:
                 raise
-            return Answer(cached.page, cached.fetched_at, "store", error)
+            return cached._replace(error=error)
         fetched_at = time.time()
         self.store.put(
             url,
@@ -256,8 +302,16 @@ class Service:
             etag=response.etag,
             last_modified=response.last_modified,
             fetched_at=fetched_at,
+            origin=self.origin,
         )
         return Answer(page, fetched_at, "network")
+
+    def _check_redirect(self, url: str, final_url: str, kind: Kind) -> None:
+        """A page redirected to another kind (a removed article to the home page) is
+        not parsed as the kind asked for."""
+        final = self.site.canonical(final_url)
+        if final is not None and final != url and self.site.is_site_url(final):
+            check_kind(final, kind, shown=f"{url} (redirected to {final})")
 
     # --- search and the reader's data ---------------------------------------------------
 

@@ -204,6 +204,11 @@ _MIGRATIONS: tuple[_sqlite.Migration, ...] = (
             FROM search_index AS i JOIN pages AS p ON p.doc = i.rowid
         """,
     ),
+    (
+        # Schema 4: the origin a page was fetched through (a --site mirror, the demo
+        # server); NULL for pages stored before, whose origin is not known.
+        "ALTER TABLE pages ADD COLUMN origin TEXT",
+    ),
 )
 
 # The pages stored under a URL (?1) or redirected to it. The second half names the
@@ -215,7 +220,7 @@ _UNKEYED = "doc IS NULL AND kind = 'article'"
 
 _PAGE_COLUMNS = (
     "url, final_url, kind, status, etag, last_modified, fetched_at, checked_at, body, "
-    "parsed, generation, dict"
+    "parsed, generation, dict, origin"
 )
 
 
@@ -246,6 +251,7 @@ class StoredPage(NamedTuple):
     html: str
     parsed: dict[str, Any]
     generation: str
+    origin: str | None = None  # fetched through (scheme://host:port); None: not known
 
     def model(self) -> PageModel:
         """The parsed page rebuilt as its model object."""
@@ -540,6 +546,7 @@ class Store(_sqlite.Database):
             html=html,
             parsed=parsed,
             generation=row[10],
+            origin=row[12],
         )
 
     def has_fresh(self, url: str, ttl: float, now: float | None = None) -> bool:
@@ -733,14 +740,16 @@ class Store(_sqlite.Database):
         etag: str | None = None,
         last_modified: str | None = None,
         fetched_at: float | None = None,
+        origin: str | None = None,
     ) -> None:
         """Store a fetched and parsed page under canonical ``url``, replacing what was there.
 
-        The page row and its search index change together or not at all.
+        ``origin`` is where it was fetched from (kept with the page). The page row and its
+        search index change together or not at all.
         """
         row = self._prepare(url, page, html, final_url, status, etag, last_modified, fetched_at)
         with self._db() as db, _sqlite.transaction(db):
-            values = {**row.values, **self._encode(db, row)}
+            values = {**row.values, **self._encode(db, row), "origin": origin}
             # A new index row under a new key: the old words stay in the contentless
             # index under the old key, which is never used again (see the module doc).
             doc = _free_doc(db, row.values["published"]) if row.fts is not None else None
@@ -753,7 +762,8 @@ class Store(_sqlite.Database):
                         checked_at = :fetched_at, body = :body, raw_size = :raw_size,
                         parsed = :parsed, generation = :generation, title = :title,
                         section = :section, section_keys = :section_keys,
-                        published = :published, dict = :dict, doc = :doc
+                        published = :published, dict = :dict, doc = :doc,
+                        origin = :origin
                     WHERE id = :id
                     """,
                     {**values, "doc": doc, "id": old[0]},
@@ -763,10 +773,10 @@ class Store(_sqlite.Database):
                     """
                     INSERT INTO pages (url, final_url, kind, status, etag, last_modified,
                         fetched_at, checked_at, body, raw_size, parsed, generation, title,
-                        section, section_keys, published, dict, doc)
+                        section, section_keys, published, dict, doc, origin)
                     VALUES (:url, :final_url, :kind, :status, :etag, :last_modified,
                         :fetched_at, :fetched_at, :body, :raw_size, :parsed, :generation,
-                        :title, :section, :section_keys, :published, :dict, :doc)
+                        :title, :section, :section_keys, :published, :dict, :doc, :origin)
                     """,
                     {**values, "doc": doc},
                 )

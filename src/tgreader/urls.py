@@ -11,15 +11,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 __all__ = [
     "CANONICAL_ORIGIN",
     "SITE_HOSTS",
     "SUCCESSOR_HOSTS",
+    "PageKind",
     "Site",
     "article_id",
     "is_article_url",
+    "page_kind",
     "page_number",
     "with_page",
 ]
@@ -203,3 +206,13 @@ def with_page(url: str, page: int) -> str:
     if literal_amp and encoded:
         encoded = "&" + encoded
     return urlunsplit((parts.scheme, parts.netloc, parts.path, encoded, ""))
+
+
+PageKind = Literal["home", "listing", "article"]
+
+
+def page_kind(url: str) -> PageKind:
+    """What a canonical URL of the site holds, from its shape: home, article or listing."""
+    if is_article_url(url):
+        return "article"
+    return "home" if urlsplit(url).path in ("", "/") else "listing"

@@ -70,6 +70,7 @@ class UserData(_sqlite.Database):
 
     MIGRATIONS = _MIGRATIONS
     NAME = "the user data file"
+    SALVAGE = ("bookmarks", "read_state")
 
     # --- read state -----------------------------------------------------------------
 

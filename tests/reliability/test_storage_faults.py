@@ -107,7 +107,11 @@ def test_a_damaged_store_is_moved_aside_and_said(
         assert again.is_read(SEED)
     # Said once: the new store is fine.
     again = cli("--offline", "read", SEED)
-    assert re.fullmatch(r"tgreader: offline: showing the copy stored \d+ s ago\n", again.err)
+    # Stored through the demo server, read for the real site: it says where it came from.
+    assert re.fullmatch(
+        r"tgreader: offline: showing the copy stored \d+ s ago from http://127\.0\.0\.1:\d+\n",
+        again.err,
+    )
 
 
 def test_a_damaged_user_data_file_is_moved_aside_and_said(cli: Cli, env: dict[str, str]) -> None:

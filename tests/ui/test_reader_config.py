@@ -8,14 +8,13 @@ import pytest
 
 from tgreader.config import (
     Config,
-    apply_config,
     default_config_path,
     load_config,
     load_config_or_defaults,
     parse_config,
 )
 from tgreader.errors import ConfigError
-from tgreader.service import Settings
+from tgreader.settings import Settings, apply_config
 from tgreader.ui.app import ReaderApp, run
 from tgreader.ui.dialogs import HelpScreen, SearchScreen
 from tgreader.ui.i18n import LANGS, Translator
@@ -78,7 +77,7 @@ def test_the_config_file_is_found_through_the_environment(
     default_config_path().parent.mkdir()
     default_config_path().write_text("ttl = 5\nlang = 'xx'\n", encoding="utf-8")
     config, error = load_config_or_defaults()
-    assert config == Config(path=default_config_path())
+    assert config == Config(ttl=5.0, path=default_config_path())  # the good key is kept
     assert error is not None and "line 2" in str(error)
 
 
@@ -102,7 +101,7 @@ async def test_a_bad_config_is_a_notification_and_the_app_starts(
         assert len(app.screen.articles.rows) == 4
     assert notified == [
         (
-            "Tệp cấu hình lỗi, dùng thiết lập mặc định: /x/config.toml, line 4: "
+            "Tệp cấu hình lỗi, bỏ qua phần lỗi: /x/config.toml, line 4: "
             "ttl must be a number of seconds (0 or more)",
             "error",
         )

@@ -12,7 +12,6 @@ from selectolax.lexbor import LexborHTMLParser
 
 from tgreader.errors import ParseError
 from tgreader.model import Article, Generation, Home, Listing
-from tgreader.parse._memory import keep_freed_memory
 from tgreader.parse.article import parse_article_doc
 from tgreader.parse.listing import parse_home_doc, parse_listing_doc
 from tgreader.urls import SUCCESSOR_HOSTS, Site
@@ -37,7 +36,6 @@ def _document(html: str, url: str) -> LexborHTMLParser:
         raise ParseError(url, "empty page")
     if "\x00" in html[:4096]:
         raise ParseError(url, "not an HTML page (binary data)")
-    keep_freed_memory()  # once, at the first page
     doc = LexborHTMLParser(html)
     if doc.body is None:
         raise ParseError(url, "no HTML body")

@@ -5,7 +5,8 @@ document goes. glibc then hands the top of its heap back to the kernel whenever 
 its trim threshold is free there, and the next page faults every one of those pages in
 again: for the 150 KB Gen A benchmark page, 256 page faults and 0.8 ms of a 1.4 ms Lexbor
 parse, at every page. With the threshold raised, up to :data:`KEEP` bytes stay for reuse
-(the reader's resident size did not change). Asked at the first page, not at import.
+(the reader's resident size did not change). Asked by the tgreader program at its start
+(``cli.program``): a process-wide change, so never at import nor by library use.
 """
 
 from __future__ import annotations

@@ -11,14 +11,16 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import BindingType
 
-from tgreader.config import Config, apply_config, load_config_or_defaults
+from tgreader.config import Config, load_config_or_defaults
 from tgreader.errors import ConfigError, TgError
-from tgreader.service import Service, Settings
+from tgreader.service import Service
+from tgreader.settings import Settings, apply_config
+from tgreader.text import clean
 from tgreader.ui.i18n import Translator
 from tgreader.ui.keys import DEFAULT_KEYS
 from tgreader.ui.screen import MainScreen, ReaderContext
 
-__all__ = ["ReaderApp", "make_app", "run"]
+__all__ = ["ReaderApp", "freeze_imports", "make_app", "run"]
 
 
 class ReaderApp(App[int]):
@@ -62,7 +64,7 @@ class ReaderApp(App[int]):
         """Apply the config's theme and keymap, and say what was wrong with the file."""
         if self._config_error is not None:
             self.notify(
-                self.tr("note.config", error=str(self._config_error)),
+                self.tr("note.config", error=clean(str(self._config_error))),
                 severity="error",
                 timeout=15,
                 markup=False,
@@ -73,13 +75,15 @@ class ReaderApp(App[int]):
                 self.theme = theme
             else:
                 self.notify(
-                    self.tr("note.theme_unknown", theme=theme), severity="warning", markup=False
+                    self.tr("note.theme_unknown", theme=clean(theme)),
+                    severity="warning",
+                    markup=False,
                 )
         if self.keymap:
             unknown = sorted(set(self.keymap) - set(DEFAULT_KEYS))
             if unknown:
                 self.notify(
-                    self.tr("note.keymap_unknown", ids=", ".join(unknown)),
+                    self.tr("note.keymap_unknown", ids=", ".join(clean(i) for i in unknown)),
                     severity="warning",
                     markup=False,
                 )
@@ -89,6 +93,17 @@ class ReaderApp(App[int]):
         """Close the HTTP client and the databases if this app opened them."""
         if self._owns_service:
             await self.service.aclose()
+
+
+def freeze_imports() -> None:
+    """Keep what is imported so far out of the collector's later passes (the program only).
+
+    The imported modules, classes and functions live as long as the process; left to the
+    collector, its full passes walk them again and again while the first screen is built.
+    A process-wide effect: the ``tgreader`` program asks for it, a library user or a test
+    does not get it from :func:`make_app`.
+    """
+    gc.freeze()
 
 
 def make_app(
@@ -101,11 +116,6 @@ def make_app(
     clock: Callable[[], float] = time.time,
 ) -> ReaderApp:
     """The reader over ``service`` (else a new Service for ``settings``, closed on exit)."""
-    # Everything made so far (the imported modules, their classes and functions) lives as
-    # long as the process: kept out of the collector's later full passes, which would
-    # otherwise walk it all again and again while the first screen is built (a sixth of
-    # the CPU time to the first frame, measured).
-    gc.freeze()
     return ReaderApp(
         service if service is not None else Service(settings),
         lang=lang,

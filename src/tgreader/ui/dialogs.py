@@ -14,6 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from tgreader.text import clean
 from tgreader.ui.i18n import Translator
 from tgreader.ui.keys import HELP_ORDER, bind, key_display, keys_for
 
@@ -28,7 +29,8 @@ def help_rows(tr: Translator, keymap: Mapping[str, str]) -> list[tuple[str, str,
             keys = " ".join(key_display(keys_for(f"follow_{n}", keymap)) for n in range(1, 10))
             rows.append((keys, tr("key.follow"), "follow_1…follow_9"))
         else:
-            keys = key_display(keys_for(binding_id, keymap))
+            # Keys come from the config file: shown cleaned, as page text is.
+            keys = clean(key_display(keys_for(binding_id, keymap)))
             rows.append((keys, tr(f"key.{binding_id}"), binding_id))
     return rows
 

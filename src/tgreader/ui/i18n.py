@@ -30,6 +30,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "status.online": ("trực tuyến", "online"),
     "status.offline": ("ngoại tuyến", "offline"),
     "status.age": ("cập nhật {age}", "updated {age}"),
+    "status.from": ("bản lưu từ {origin}", "stored from {origin}"),
     "status.loading": ("đang tải: {what}", "loading: {what}"),
     "status.keys": ("? trợ giúp · q thoát", "? help · q quit"),
     "status.demo": ("demo", "demo"),
@@ -50,6 +51,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Tệp {path} bị hỏng: đã chuyển sang {aside} và tạo tệp mới",
         "{path} was damaged: moved it to {aside} and started a new one",
     ),
+    "note.salvaged": (
+        "Đã giữ lại {count} dòng (dấu trang, bài đã đọc) đọc được từ tệp hỏng",
+        "Kept the {count} rows (bookmarks, read state) the damaged file still had",
+    ),
     "note.failed": ("Không tải được: {error}", "Could not load: {error}"),
     "note.no_results": ("Không tìm thấy: {query}", "Nothing found: {query}"),
     "note.no_bookmarks": ("Chưa có dấu trang nào", "No bookmarks yet"),
@@ -69,8 +74,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "note.exported": ("Đã lưu: {path}", "Saved: {path}"),
     "note.export_failed": ("Không lưu được: {error}", "Could not save: {error}"),
     "note.config": (
-        "Tệp cấu hình lỗi, dùng thiết lập mặc định: {error}",
-        "Bad config file, using the defaults: {error}",
+        "Tệp cấu hình lỗi, bỏ qua phần lỗi: {error}",
+        "Bad config file, what is wrong is ignored: {error}",
     ),
     "note.keymap_unknown": (
         "[keymap] có mã phím không biết: {ids}",

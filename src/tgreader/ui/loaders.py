@@ -243,17 +243,10 @@ async def open_in_browser(post: Post, url: str) -> None:
 async def export_article(post: Post, article: Article, folder: Path) -> None:
     """Write ``article`` as Markdown into ``folder``, named after its title."""
 
-    from tgreader.render import article_markdown, export_name  # here, not at startup
+    from tgreader.render import export_markdown  # here, not at startup
 
     def write() -> Path:
-        base = folder.expanduser().resolve()
-        target = (base / export_name(article.title)).resolve()
-        # export_name never yields a separator; this check keeps that promise local.
-        if not target.is_relative_to(base) or target.parent != base:
-            raise OSError(f"{target}: outside the export folder")
-        base.mkdir(parents=True, exist_ok=True)
-        target.write_text(article_markdown(article), encoding="utf-8")
-        return target
+        return export_markdown(article, folder)
 
     async def job() -> None:
         post(Exported(await asyncio.to_thread(write)))

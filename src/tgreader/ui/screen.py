@@ -273,6 +273,8 @@ class MainScreen(Screen[None]):
         if answer is not None:
             age = max(0.0, self.ctx.clock() - answer.fetched_at)
             parts.append(self.tr("status.age", age=self._age(age)))
+            if answer.stored_from is not None:  # a copy fetched through another origin
+                parts.append(self.tr("status.from", origin=answer.stored_from))
         loading = ", ".join(dict.fromkeys(self._loading.values()))
         self.query_one(StatusLine).set_parts(
             parts, self.tr("status.loading", what=loading) if loading else None
@@ -330,8 +332,11 @@ class MainScreen(Screen[None]):
         if self._recoveries_told:
             return
         self._recoveries_told = True
+        salvaged = self.ctx.service.salvaged()
         for path, aside in self.ctx.service.recoveries():
             self._say(self.tr("note.recovered", path=str(path), aside=str(aside)), "warning")
+            if path in salvaged:
+                self._say(self.tr("note.salvaged", count=salvaged[path]), "warning")
 
     @on(OptionList.OptionSelected, "#sections")
     def _section_chosen(self, event: OptionList.OptionSelected) -> None:

@@ -279,10 +279,17 @@ def _storage() -> list[Case]:
     ]
 
 
+def _inputs() -> list[Case]:
+    from rel_support.matrix_inputs import input_cases  # imports Case from here
+
+    return input_cases()
+
+
 AREAS: tuple[tuple[str, list[Case]], ...] = (
     ("Network", _network()),
     ("Hostile and malformed pages", _pages()),
     ("Storage", _storage()),
+    ("Commands, inputs and user data", _inputs()),
 )
 
 
