@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal reader for tuyengiao.vn. With no command, opens the reader.",
         epilog="Every global option has an environment variable: TGREADER_SITE, TGREADER_DEMO, "
         "TGREADER_OFFLINE, TGREADER_CACHE_DIR, TGREADER_DATA_DIR, TGREADER_LANG, "
-        "TGREADER_TIMEOUT; also TGREADER_TTL (seconds listings stay fresh, default 600) and "
+        "TGREADER_TIMEOUT, TGREADER_IMAGES; also TGREADER_TTL (seconds listings stay fresh, "
+        "default 600) and "
         "TGREADER_RETRIES (default 3).",
     )
     parser.add_argument("--version", action="version", version=f"tgreader {__version__}")
@@ -89,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="network read timeout (default 10)",
     )
+    parser.add_argument(
+        "--images",
+        choices=("auto", "halfcell", "off"),
+        default=os.environ.get("TGREADER_IMAGES") or None,
+        metavar="MODE",
+        help="photos in the reader: auto (the terminal's best), halfcell, off (default: auto)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     read = commands.add_parser("read", help="print an article (URL or saved HTML file)")
@@ -118,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="listing pages per section (default 1)")  # fmt: skip
     sync.add_argument("--depth", type=_natural, default=1, metavar="D",
                       help="follow 'Các tin khác' links this deep (default 1)")  # fmt: skip
+    sync.add_argument(
+        "--images",
+        dest="sync_images",
+        action="store_true",
+        help="also fetch the photos of the synced articles",
+    )
     sync.add_argument("--concurrency", type=_positive, default=None, metavar="K",
                       help="requests at a time (default 4, or the config's)")  # fmt: skip
 
@@ -136,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true")
     clear = cache_commands.add_parser("clear", help="remove every stored page")
     clear.add_argument("--yes", action="store_true", help="do not ask")
+    clear.add_argument(
+        "--images", dest="clear_images", action="store_true", help="remove only the stored photos"
+    )
     cache_commands.add_parser("vacuum", help="shrink the store file")
     return parser
 
@@ -220,6 +237,8 @@ def _settings(args: argparse.Namespace, config: Config) -> Iterator[Settings]:
         "ttl": _env_number("TGREADER_TTL", config.ttl if config.ttl is not None else 600.0),
         "retries": int(_env_number("TGREADER_RETRIES", 3)),
         "concurrency": config.concurrency or 4,
+        "images": _images_mode(args, config),
+        "image_cache_mb": 500 if config.image_cache_mb is None else config.image_cache_mb,
     }
     if args.demo and not args.offline:
         from tgreader.demo.server import DemoServer
@@ -228,6 +247,13 @@ def _settings(args: argparse.Namespace, config: Config) -> Iterator[Settings]:
             yield Settings(site=Site.from_url(server.url), **base)
         return
     yield Settings(site=site, **base)
+
+
+def _images_mode(args: argparse.Namespace, config: Config) -> str:
+    mode = args.images or config.images or "auto"
+    if mode not in ("auto", "halfcell", "off"):  # a bad TGREADER_IMAGES
+        raise UsageError("TGREADER_IMAGES", f"unknown mode {mode!r} (auto, halfcell or off)")
+    return mode
 
 
 def _run_app(args: argparse.Namespace) -> int:
@@ -408,12 +434,15 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
             depth=args.depth,
             concurrency=args.concurrency or service.settings.concurrency,
             progress=progress,
+            images=args.sync_images,
         )
     elapsed = time.monotonic() - started
     print(
         f"{report.listings} listing pages, {report.articles} articles fetched, "
         f"{report.skipped} already stored, {len(report.failures)} failed in {elapsed:.1f} s"
     )
+    if args.sync_images:
+        print(f"{report.photos} photos stored, {report.photos_missing} could not be had")
     for url, cause in report.failures:
         print(f"  failed: {url}: {cause}")
     return 3 if report.failures and not (report.articles or report.skipped) else 0
@@ -481,12 +510,16 @@ async def _cache(service: Service, args: argparse.Namespace) -> int:
             "newest": _when(info.newest),
             "raw_html_bytes": info.raw_bytes,
             "stored_html_bytes": info.stored_bytes,
+            **_photo_info(service),
         }
         if args.json:
             _print_json(data)
         else:
             for key, value in data.items():
                 print(f"{key:>18}: {value}")
+        return 0
+    if args.cache_command == "clear" and args.clear_images:
+        print(f"Removed {service.photos.clear()} photos.")
         return 0
     if args.cache_command == "clear":
         if not args.yes:
@@ -496,11 +529,16 @@ async def _cache(service: Service, args: argparse.Namespace) -> int:
             if reply.strip().lower() not in ("y", "yes", "c", "có"):
                 print("Nothing removed.")
                 return 0
-        print(f"Removed {store.clear()} pages.")
+        print(f"Removed {store.clear()} pages and {service.photos.clear()} photos.")
         return 0
     store.vacuum()
     print(f"Vacuumed {store.path}: {store.info().file_size} bytes.")
     return 0
+
+
+def _photo_info(service: Service) -> dict[str, Any]:
+    photos = service.photos.info()
+    return {"photos": photos.photos, "photo_bytes": photos.size}
 
 
 def _when(stamp: float | None) -> str | None:

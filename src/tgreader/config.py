@@ -8,6 +8,8 @@ Every key is optional::
     lang = "vi"                     # interface language: "vi" or "en"
     theme = "textual-dark"          # a Textual theme name
     export_dir = "~/Documents"      # where "e" writes Markdown (default: the current folder)
+    images = "auto"                 # photos in articles: "auto", "halfcell" or "off"
+    image_cache_mb = 500            # cap of the photo store, oldest photos out first
 
     [keymap]                        # binding id = "keys" (see the help screen, "?")
     next_article = "n,ctrl+n"
@@ -44,7 +46,11 @@ __all__ = [
 
 CONFIG_FILENAME = "config.toml"
 LANGS = ("vi", "en")
-_KEYS = frozenset({"site", "ttl", "concurrency", "lang", "theme", "export_dir", "keymap"})
+_KEYS = frozenset(
+    {"site", "ttl", "concurrency", "lang", "theme", "export_dir", "keymap"}
+    | {"images", "image_cache_mb"}
+)
+IMAGE_MODES = ("auto", "halfcell", "off")
 
 
 def default_config_dir() -> Path:
@@ -70,6 +76,8 @@ class Config:
     lang: Literal["vi", "en"] | None = None
     theme: str | None = None
     export_dir: Path | None = None
+    images: Literal["auto", "halfcell", "off"] | None = None
+    image_cache_mb: int | None = None
     keymap: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
 
@@ -137,6 +145,14 @@ def _validate(key: str, value: Any, where: str, path: Path, text: str) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(where, "theme must be a theme name in quotes")
         return value.strip()
+    if key == "images":
+        if value not in IMAGE_MODES:
+            raise ConfigError(where, f"images must be one of {', '.join(IMAGE_MODES)}")
+        return value
+    if key == "image_cache_mb":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(where, "image_cache_mb must be a whole number of megabytes")
+        return value
     if key == "export_dir":
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(where, "export_dir must be a folder path in quotes")
@@ -181,4 +197,8 @@ def apply_config(settings: Settings, config: Config, *, site_given: bool = False
         changes["ttl"] = config.ttl
     if config.concurrency is not None:
         changes["concurrency"] = config.concurrency
+    if config.images is not None:
+        changes["images"] = config.images
+    if config.image_cache_mb is not None:
+        changes["image_cache_mb"] = config.image_cache_mb
     return dataclasses.replace(settings, **changes) if changes else settings

@@ -38,6 +38,7 @@ class ReaderApp(App[int]):
         config_error: ConfigError | None = None,
         clock: Callable[[], float] = time.time,
         owns_service: bool = True,
+        graphics: bool = False,
     ) -> None:
         super().__init__()
         self.service = service
@@ -52,6 +53,7 @@ class ReaderApp(App[int]):
             clock=clock,
             export_dir=self.config.export_dir,
             keymap=self.keymap,
+            graphics=graphics,
         )
 
     def get_default_screen(self) -> MainScreen:
@@ -99,6 +101,7 @@ def make_app(
     config: Config | None = None,
     config_error: ConfigError | None = None,
     clock: Callable[[], float] = time.time,
+    graphics: bool = False,
 ) -> ReaderApp:
     """The reader over ``service`` (else a new Service for ``settings``, closed on exit)."""
     # Everything made so far (the imported modules, their classes and functions) lives as
@@ -113,6 +116,7 @@ def make_app(
         config_error=config_error,
         clock=clock,
         owns_service=service is None,
+        graphics=graphics,
     )
 
 
@@ -134,7 +138,10 @@ def run(
         config, config_error = load_config_or_defaults()
         site_given = settings.demo or not settings.site.is_canonical
         settings = apply_config(settings, config, site_given=site_given)
-    app = make_app(settings, lang=lang, config=config, config_error=config_error)
+    from tgreader.ui.photos import probe_graphics
+
+    graphics = settings.images == "auto" and probe_graphics()
+    app = make_app(settings, lang=lang, config=config, config_error=config_error, graphics=graphics)
     if notice is not None:
         # The store is opened now, while a notice can still be read in the terminal; one
         # that cannot be opened is reported by the reader, as before.

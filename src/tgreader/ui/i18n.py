@@ -119,6 +119,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "key.open_browser": ("Mở trong trình duyệt", "Open in the browser"),
     "key.copy_url": ("Chép địa chỉ bài viết", "Copy the article's URL"),
     "key.export": ("Lưu bài thành Markdown", "Export the article as Markdown"),
+    "key.photos": ("Hiện / ẩn ảnh", "Photos on / off"),
+    "key.photo_view": ("Xem ảnh toàn màn hình (Esc: quay lại)", "Photo full screen (Esc returns)"),
     "key.help": ("Trợ giúp (màn hình này)", "Help (this screen)"),
     "key.quit": ("Thoát", "Quit"),
     "key.close": ("Đóng hộp thoại", "Close a dialog"),
