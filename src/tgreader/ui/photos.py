@@ -186,6 +186,7 @@ class ArticlePhotos:
         self.failed: set[str] = set()
         self.sizes: dict[str, tuple[int, int]] = {}
         self.blocks: list[PhotoBlock] = []
+        self.tracked: TrackedBody | None = None
         self.max_rows = 12
 
     def aspect(self, url: str) -> float:
@@ -240,7 +241,8 @@ class ArticlePhotos:
         """``body`` as a TrackedBody when it holds photo boxes (as is, otherwise)."""
         if not self.blocks:
             return body
-        return TrackedBody(list(body.renderables))
+        self.tracked = TrackedBody(list(body.renderables))
+        return self.tracked
 
     def rows_above(self, y: float, width: int, urls: Iterable[str] | None = None) -> int:
         """Rows taken by the boxes (of ``urls``, default all) that start above line ``y``."""
@@ -251,11 +253,15 @@ class ArticlePhotos:
             if b.top < y and (wanted is None or b.url in wanted)
         )
 
-    def rows_before_text_line(self, y: float, width: int) -> int:
+    def rows_before_text_line(self, console: Console, y: float, width: int) -> int:
         """Rows of the boxes drawn above what was line ``y`` of the text without photos."""
+        if self.tracked is not None:
+            # Where the boxes start is known once the body is rendered at this width: render
+            # it now (once per toggle) rather than wait for a layout that may come later.
+            console.render_lines(self.tracked, console.options.update_width(width), pad=False)
         shift = 0
         for block in self.blocks:
-            if block.top - shift < y:
+            if block.top - shift <= y:  # a box at the line itself is drawn above it
                 shift += block.size(width)[1]
         return shift
 

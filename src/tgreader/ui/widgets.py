@@ -402,14 +402,10 @@ class ArticleView(VerticalScroll, can_focus=True):
             place = max(0.0, place - self.photos.rows_above(place, width))
         self.photos.enabled = not self.photos.enabled
         self.show(article, related_heading, scroll_y=place, link=link)
-        if self.photos.enabled:
-
-            def after_layout() -> None:
-                target = place + self.photos.rows_before_text_line(place, width)
-                self._restore = target
-                self._apply_restore()
-
-            self.call_after_refresh(after_layout)
+        if self.photos.enabled:  # show() restores this once the text is laid out
+            self._restore = place + self.photos.rows_before_text_line(
+                self.app.console, place, width
+            )
 
     def _apply_restore(self) -> None:
         target = self._restore
