@@ -193,3 +193,38 @@ def test_snapshot_article_with_a_photo(snap_compare: Any, tmp_path: Path) -> Non
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 50), run_before=run_before)
+
+
+FIRST_SCREEN = """
+import asyncio, sys
+from pathlib import Path
+from tgreader.service import Settings
+from tgreader.ui.app import make_app
+
+async def main() -> None:
+    root = Path(sys.argv[1])
+    app = make_app(Settings(cache_dir=root / "c", data_dir=root / "d", offline=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    print(sorted({m.split(".")[0] for m in sys.modules} & {"PIL", "textual_image"}))
+
+asyncio.run(main())
+"""
+
+
+def test_the_first_screen_loads_no_image_library(tmp_path: Path) -> None:
+    """Pillow and textual-image load with the first photo, never for the first screen."""
+    import subprocess
+    import sys
+
+    fill_store(tmp_path / "c" / "pages.sqlite3")
+    found = subprocess.run(
+        [sys.executable, "-c", FIRST_SCREEN, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert found.stdout.strip().splitlines()[-1] == "[]"
