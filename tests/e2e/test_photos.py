@@ -103,3 +103,15 @@ def test_config_images_settings_are_checked(cli: Cli, dirs: dict[str, str]) -> N
     result = cli("--offline", "cache", "info")
     assert "image_cache_mb must be a whole number of megabytes" in result.err
     assert "line 2" in result.err
+
+
+def test_cache_clear_removes_pages_and_photos(
+    cli: Cli, dirs: dict[str, str], demo_server: DemoServer
+) -> None:
+    assert cli("--site", demo_server.url, "sync", "khoa-giao", "--images").code == 0
+    photos = len(_photo_rows(dirs))
+    pages = sum(json.loads(cli("--offline", "cache", "info", "--json").out)["counts"].values())
+    assert photos and pages
+    cleared = cli("cache", "clear", "--yes")
+    assert cleared.out.strip() == f"Removed {pages} pages and {photos} photos."
+    assert _photo_rows(dirs) == []

@@ -536,7 +536,10 @@ class MainScreen(Screen[None]):
         sizes = self.ctx.service.photo_sizes(urls) if urls else {}
         offline = self.ctx.service.settings.offline
         missing = [u for u in urls if u not in sizes] if offline else []
-        photos.start(sizes, max_rows=self.view.size.height // 2, missing=missing)
+        # The pane may not be laid out yet (narrow layout, first article): the screen's
+        # height less the borders and the status line is what it will have.
+        height = max(self.view.size.height, self.size.height - 3)
+        photos.start(sizes, max_rows=height // 2, missing=missing)
 
     def _load_photos(self, article: Article) -> None:
         urls = self.view.photos.urls(article) if self.view.photos.enabled else []
