@@ -326,7 +326,7 @@ def _photos() -> list[Case]:
             "never requested: only the site's hosts and `cdn.tuyengiao.vn` are fetched",
             (
                 _REL + "test_hostile_images.py::test_photos_off_the_site_are_never_requested",
-                _UNIT + "test_photos.py::test_photo_hosts",
+                _UNIT + "test_photo_store.py::test_photo_hosts",
             ),
         ),
     ]
