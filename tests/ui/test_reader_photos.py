@@ -228,3 +228,63 @@ def test_the_first_screen_loads_no_image_library(tmp_path: Path) -> None:
         timeout=60,
     )
     assert found.stdout.strip().splitlines()[-1] == "[]"
+
+
+async def test_enter_with_no_link_chosen_opens_the_photo_in_view(photo_settings: Settings) -> None:
+    app = make_app(photo_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_first_article(pilot)
+        assert screen.view.link is None
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PhotoScreen)
+        await pilot.press("v")  # v closes it too
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_the_graphics_view_uses_textual_image(photo_settings: Settings) -> None:
+    """With a graphics protocol (``auto`` in kitty, WezTerm…) the photo alone is
+    textual-image's widget; headless, that widget falls back to drawing characters."""
+    from textual_image.widget import Image as GraphicsImage
+
+    app = make_app(photo_settings, graphics=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_article(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, PhotoScreen)
+        assert len(app.screen.query(GraphicsImage)) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+
+@pytest.mark.parametrize(
+    ("env", "tty"),
+    [({"TMUX": "/tmp/tmux-0/default,1,0", "TERM": "xterm-kitty"}, True), ({}, False)],
+    ids=["inside-tmux", "not-a-terminal"],
+)
+def test_no_graphics_probe_where_it_cannot_work(
+    env: dict[str, str], tty: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under tmux or without a terminal, the terminal is never asked (half-cells)."""
+    import io
+    import sys
+    import types
+
+    from tgreader.ui import photos
+
+    class Stdout(io.StringIO):
+        def isatty(self) -> bool:
+            return tty
+
+    monkeypatch.setattr(sys, "__stdout__", Stdout())
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    asked: list[str] = []
+    spy = types.ModuleType("textual_image.renderable")
+    spy.__getattr__ = asked.append  # type: ignore[method-assign]  # any use of it is seen
+    monkeypatch.setitem(sys.modules, "textual_image.renderable", spy)
+    assert photos.probe_graphics() is False
+    assert asked == []
