@@ -41,6 +41,8 @@ USER_AGENT = f"tgreader/{__version__} (+https://github.com/tgreader/tgreader)"
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Hosts that serve the site's photos; fetched only when reading the real site.
 IMAGE_HOSTS = frozenset({"cdn.tuyengiao.vn"})
+# The formats photos.downscale reads; an image host that negotiates then sends one of them.
+_IMAGE_ACCEPT = {"Accept": "image/jpeg,image/png,image/webp,image/gif;q=0.9,*/*;q=0.1"}
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_WAIT = 30.0
 _CHUNK = 64 * 1024
@@ -340,7 +342,7 @@ class Fetcher:
             raise FetchError(url, "photo not on the site's hosts; not fetched")
         current = start
         for _ in range(self.max_redirects + 1):
-            hop = await self._fetch_with_retries(current, {}, max_bytes)
+            hop = await self._fetch_with_retries(current, _IMAGE_ACCEPT, max_bytes)
             if hop.status == 200:
                 return hop.body
             location = hop.headers.get("location")
