@@ -52,6 +52,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "note.failed": ("Không tải được: {error}", "Could not load: {error}"),
     "note.no_results": ("Không tìm thấy: {query}", "Nothing found: {query}"),
+    "note.photos_on": ("Hiện ảnh", "Photos on"),
+    "note.photos_off": ("Ẩn ảnh (chỉ chú thích)", "Photos off (captions only)"),
     "note.no_bookmarks": ("Chưa có dấu trang nào", "No bookmarks yet"),
     "note.no_article": ("Chưa mở bài viết nào", "No article is open"),
     "note.no_link": ("Bài này không có tin khác số {n}", "This article has no related link {n}"),

@@ -31,6 +31,7 @@ from textual.widgets import Static
 
 from tgreader.model import Article, Image
 from tgreader.service import Service
+from tgreader.text import strip_controls
 from tgreader.ui.keys import bind
 
 if TYPE_CHECKING:
@@ -313,7 +314,8 @@ class PhotoScreen(ModalScreen[None]):
             yield widget
         else:
             yield Static(self._image, classes="photo")
-        yield Static(Text(self._caption, style="italic"), markup=False, classes="caption")
+        caption = Text(strip_controls(self._caption), style="italic")
+        yield Static(caption, markup=False, classes="caption")
 
 
 class PhotoLoaded(Message):

@@ -559,6 +559,7 @@ class MainScreen(Screen[None]):
         """i: photos on or off for this session."""
         photos = self.view.photos
         self.workers.cancel_group(self, "photos")
+        self._say(self.tr("note.photos_off" if photos.enabled else "note.photos_on"))
         if self.article is None:
             photos.enabled = not photos.enabled
             return
