@@ -288,3 +288,15 @@ def test_no_graphics_probe_where_it_cannot_work(
     monkeypatch.setitem(sys.modules, "textual_image.renderable", spy)
     assert photos.probe_graphics() is False
     assert asked == []
+
+
+def test_a_box_is_never_wider_than_its_photo_in_pixels() -> None:
+    from tgreader.ui.photos import ArticlePhotos, PhotoBlock
+
+    photos = ArticlePhotos(enabled=True)
+    photos.start({"icon": (16, 16), "wide": (1280, 640)}, max_rows=20)
+    assert PhotoBlock("icon", photos).size(60) == (16, 8)
+    assert PhotoBlock("wide", photos).size(60) == (60, 15)
+    assert PhotoBlock("unknown", photos).size(60) == (60, 20)  # 3:2 until it is known
+    photos.arrived("wide", None, b"")
+    assert PhotoBlock("wide", photos).size(60) == (0, 0)

@@ -136,6 +136,9 @@ class PhotoBlock:
         """Its box in ``width`` columns; (0, 0) when it takes no room."""
         if self.url in self.photos.failed:
             return 0, 0
+        # A cell is a pixel wide: a small picture (an icon, a logo) is not blown up.
+        pixels = self.photos.pixel_width(self.url)
+        width = min(width, pixels) if pixels else width
         return box_size(width, self.photos.max_rows, self.photos.aspect(self.url))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -197,6 +200,13 @@ class ArticlePhotos:
             return image.image.width / max(1, image.image.height)
         width, height = self.sizes.get(url, (0, 0))
         return width / height if width > 0 and height > 0 else DEFAULT_ASPECT
+
+    def pixel_width(self, url: str) -> int | None:
+        """The photo's width in pixels when known (at most the drawing width)."""
+        image = self.images.get(url)
+        if image is not None:
+            return image.image.width
+        return self.sizes.get(url, (0, 0))[0] or None
 
     def start(
         self, sizes: dict[str, tuple[int, int]], max_rows: int, missing: Iterable[str] = ()
