@@ -255,14 +255,9 @@ class ArticlePhotos:
         self.tracked = TrackedBody(list(body.renderables))
         return self.tracked
 
-    def rows_above(self, y: float, width: int, urls: Iterable[str] | None = None) -> int:
-        """Rows taken by the boxes (of ``urls``, default all) that start above line ``y``."""
-        wanted = set(urls) if urls is not None else None
-        return sum(
-            b.size(width)[1]
-            for b in self.blocks
-            if b.top < y and (wanted is None or b.url in wanted)
-        )
+    def rows_above(self, y: float, width: int) -> int:
+        """Rows taken by the boxes that start above line ``y`` (as last rendered)."""
+        return sum(b.size(width)[1] for b in self.blocks if b.top < y)
 
     def rows_before_text_line(self, console: Console, y: float, width: int) -> int:
         """Rows of the boxes drawn above what was line ``y`` of the text without photos."""
