@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import shutil
 import sys
@@ -420,7 +421,10 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
         TimeRemainingColumn(),
     )
     started = time.monotonic()
-    with Progress(*columns, console=console, transient=False) as bar:
+    with (
+        _photo_causes(args.sync_images) as missing,
+        Progress(*columns, console=console, transient=False) as bar,
+    ):
         task = bar.add_task("sync", total=None, rate="")
 
         def progress(done: int, total: int, url: str) -> None:
@@ -443,9 +447,36 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
     )
     if args.sync_images:
         print(f"{report.photos} photos stored, {report.photos_missing} could not be had")
+        for cause in missing.causes:
+            print(f"  photo: {cause}")
     for url, cause in report.failures:
         print(f"  failed: {url}: {cause}")
     return 3 if report.failures and not (report.articles or report.skipped) else 0
+
+
+class _PhotoCauses(logging.Handler):
+    """Keeps why photos could not be had, to print after the progress bar."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.causes: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.causes.append(record.getMessage())
+
+
+@contextmanager
+def _photo_causes(wanted: bool) -> Iterator[_PhotoCauses]:
+    """While syncing photos, keep the log's lines about those that could not be had."""
+    causes = _PhotoCauses()
+    log = logging.getLogger("tgreader.photos")
+    if wanted:
+        log.addHandler(causes)
+        log.setLevel(logging.INFO)
+    try:
+        yield causes
+    finally:
+        log.removeHandler(causes)
 
 
 async def _search(service: Service, args: argparse.Namespace) -> int:

@@ -115,3 +115,26 @@ def test_cache_clear_removes_pages_and_photos(
     cleared = cli("cache", "clear", "--yes")
     assert cleared.out.strip() == f"Removed {pages} pages and {photos} photos."
     assert _photo_rows(dirs) == []
+
+
+def test_sync_images_says_which_photos_could_not_be_had(cli: Cli, tmp_path: Path) -> None:
+    import shutil
+
+    from tgreader.demo.server import default_root
+
+    site = tmp_path / "site"
+    shutil.copytree(default_root(), site)
+    article = (
+        site / "khoa-giao" / "day-manh-ung-dung-cong-nghe-thong-tin-trong-y-te-co-so-113441.html"
+    )
+    html = article.read_text(encoding="utf-8")
+    # The demo server answers photo paths only for image names: this one is a 404.
+    broken = "/Uploads/2018/11/19/11/nhap-ho-so-suc-khoe-dien-tu.bmp"
+    article.write_text(html.replace(broken.replace(".bmp", ".jpg"), broken), encoding="utf-8")
+    with DemoServer(root=site) as server:
+        origin = server.url
+        synced = cli("--site", origin, "sync", "khoa-giao", "--images")
+    assert synced.code == 0, synced.err
+    lines = [line for line in synced.out.splitlines() if line.startswith("  photo: ")]
+    assert lines == [f"  photo: {origin}{broken}: HTTP 404 Not Found"]
+    assert "1 could not be had" in synced.out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import time
 from collections.abc import Callable, Mapping
 from typing import ClassVar
@@ -138,8 +139,14 @@ def run(
         config, config_error = load_config_or_defaults()
         site_given = settings.demo or not settings.site.is_canonical
         settings = apply_config(settings, config, site_given=site_given)
+    from textual.logging import TextualHandler
+
     from tgreader.ui.photos import probe_graphics
 
+    # Photos that cannot be had are told quietly: in Textual's log (`textual console`).
+    photo_log = logging.getLogger("tgreader.photos")
+    photo_log.setLevel(logging.INFO)
+    photo_log.addHandler(TextualHandler(stderr=False))
     graphics = settings.images == "auto" and probe_graphics()
     app = make_app(settings, lang=lang, config=config, config_error=config_error, graphics=graphics)
     if notice is not None:
