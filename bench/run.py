@@ -28,6 +28,7 @@ from bench import (
     launch_bench,
     memory_bench,
     parse_bench,
+    photo_bench,
     search_bench,
     size_bench,
     sync_bench,
@@ -50,6 +51,7 @@ BENCHMARKS: dict[str, Callable[..., Result]] = {
     "size": size_bench.run,
     "launch": launch_bench.run,
     "memory": memory_bench.run,
+    "photos": photo_bench.run,
 }
 
 CHANGES = """\

@@ -45,6 +45,8 @@ SHOTS = (
     Shot("article", (120, 52), ("slash", *_typed("bac kan"), "enter", "enter")),
     Shot("article-end", (120, 40), ("slash", *_typed("bac kan"), "enter", "enter", "G", "j")),
     Shot("help", (120, 40), ("question_mark",)),
+    # An article with its lead photo (half-cells: a headless run has no graphics protocol).
+    Shot("photo", (120, 44), ("tab", "j", "enter")),
     Shot("search", (120, 36), ("slash", *_typed("hoi nghi"), "enter")),
     Shot("narrow", (80, 30), ("tab", "enter")),
     Shot("english", (120, 36), ("tab", "enter"), lang="en"),

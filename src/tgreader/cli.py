@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import dataclasses
 import json
+import logging
 import os
 import shutil
 import stat
@@ -22,7 +23,7 @@ from tgreader.errors import TgError, UsageError
 from tgreader.model import Article, Home, Listing
 from tgreader.render import article_markdown, article_text
 from tgreader.service import Answer, Service
-from tgreader.settings import Settings, resolve
+from tgreader.settings import IMAGE_MODES, Settings, resolve
 from tgreader.text import clean
 from tgreader.urls import CANONICAL_ORIGIN, Site, page_kind
 
@@ -38,8 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal reader for tuyengiao.vn. With no command, opens the reader.",
         epilog="Every global option has an environment variable: TGREADER_SITE, TGREADER_DEMO, "
         "TGREADER_OFFLINE, TGREADER_CACHE_DIR, TGREADER_DATA_DIR, TGREADER_LANG, "
-        "TGREADER_TIMEOUT; also TGREADER_TTL (seconds listings stay fresh, default 600), "
-        "TGREADER_RETRIES (default 3) and TGREADER_CONCURRENCY (default 4, at most 64).",
+        "TGREADER_TIMEOUT, TGREADER_IMAGES; also TGREADER_TTL (seconds listings stay fresh, "
+        "default 600), TGREADER_RETRIES (default 3) and TGREADER_CONCURRENCY (default 4, at "
+        "most 64).",
     )
     parser.add_argument("--version", action="version", version=f"tgreader {__version__}")
     parser.add_argument(
@@ -80,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="network read timeout (default 10)",
     )
+    parser.add_argument(
+        "--images",
+        choices=IMAGE_MODES,
+        metavar="MODE",
+        help="photos in the reader: auto (the terminal's best), halfcell, off (default: auto)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     read = commands.add_parser("read", help="print an article (URL or saved HTML file)")
@@ -109,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="listing pages per section (default 1)")  # fmt: skip
     sync.add_argument("--depth", type=_natural, default=1, metavar="D",
                       help="follow 'Các tin khác' links this deep (default 1)")  # fmt: skip
+    sync.add_argument(
+        "--images",
+        dest="sync_images",
+        action="store_true",
+        help="also fetch the photos of the synced articles",
+    )
     sync.add_argument("--concurrency", default=None, metavar="K",
                       help="requests at a time, 1 to 64 (default 4, or the config's)")  # fmt: skip
 
@@ -128,6 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true")
     clear = cache_commands.add_parser("clear", help="remove every stored page")
     clear.add_argument("--yes", action="store_true", help="do not ask")
+    clear.add_argument(
+        "--images", dest="clear_images", action="store_true", help="remove only the stored photos"
+    )
     cache_commands.add_parser("vacuum", help="shrink the store file")
     return parser
 
@@ -209,6 +226,7 @@ def _settings(args: argparse.Namespace, config: Config) -> Iterator[Settings]:
         "data_dir": args.data_dir,
         "timeout": args.timeout,
         "concurrency": getattr(args, "concurrency", None),
+        "images": args.images,
     }
     settings = resolve(options, os.environ, config)
     if settings.demo and not settings.offline:
@@ -486,7 +504,10 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
         TimeRemainingColumn(),
     )
     started = time.monotonic()
-    with Progress(*columns, console=console, transient=False) as bar:
+    with (
+        _photo_causes(args.sync_images) as missing,
+        Progress(*columns, console=console, transient=False) as bar,
+    ):
         task = bar.add_task("sync", total=None, rate="")
 
         def progress(done: int, total: int, url: str) -> None:
@@ -500,15 +521,45 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
             depth=args.depth,
             concurrency=service.settings.concurrency,
             progress=progress,
+            images=args.sync_images,
         )
     elapsed = time.monotonic() - started
     print(
         f"{report.listings} listing pages, {report.articles} articles fetched, "
         f"{report.skipped} already stored, {len(report.failures)} failed in {elapsed:.1f} s"
     )
+    if args.sync_images:
+        print(f"{report.photos} photos stored, {report.photos_missing} could not be had")
+        for cause in missing.causes:
+            print(f"  photo: {cause}")
     for url, cause in report.failures:
         print(f"  failed: {url}: {cause}")
     return 3 if report.failures and not (report.articles or report.skipped) else 0
+
+
+class _PhotoCauses(logging.Handler):
+    """Keeps why photos could not be had, to print after the progress bar."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.causes: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.causes.append(record.getMessage())
+
+
+@contextmanager
+def _photo_causes(wanted: bool) -> Iterator[_PhotoCauses]:
+    """While syncing photos, keep the log's lines about those that could not be had."""
+    causes = _PhotoCauses()
+    log = logging.getLogger("tgreader.photos")
+    if wanted:
+        log.addHandler(causes)
+        log.setLevel(logging.INFO)
+    try:
+        yield causes
+    finally:
+        log.removeHandler(causes)
 
 
 async def _search(service: Service, args: argparse.Namespace) -> int:
@@ -573,12 +624,16 @@ async def _cache(service: Service, args: argparse.Namespace) -> int:
             "newest": _when(info.newest),
             "raw_html_bytes": info.raw_bytes,
             "stored_html_bytes": info.stored_bytes,
+            **_photo_info(service),
         }
         if args.json:
             _print_json(data)
         else:
             for key, value in data.items():
                 print(f"{key:>18}: {value}")
+        return 0
+    if args.cache_command == "clear" and args.clear_images:
+        print(f"Removed {service.photos.clear()} photos.")
         return 0
     if args.cache_command == "clear":
         if not args.yes:
@@ -588,11 +643,16 @@ async def _cache(service: Service, args: argparse.Namespace) -> int:
             if reply.strip().lower() not in ("y", "yes", "c", "có"):
                 print("Nothing removed.")
                 return 0
-        print(f"Removed {store.clear()} pages.")
+        print(f"Removed {store.clear()} pages and {service.photos.clear()} photos.")
         return 0
     store.vacuum()
     print(f"Vacuumed {store.path}: {store.info().file_size} bytes.")
     return 0
+
+
+def _photo_info(service: Service) -> dict[str, Any]:
+    photos = service.photos.info()
+    return {"photos": photos.photos, "photo_bytes": photos.size}
 
 
 def _when(stamp: float | None) -> str | None:

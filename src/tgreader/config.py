@@ -8,6 +8,8 @@ Every key is optional::
     lang = "vi"                     # interface language: "vi" or "en"
     theme = "textual-dark"          # a Textual theme name
     export_dir = "~/Documents"      # where "e" writes Markdown (default: the current folder)
+    images = "auto"                 # photos in articles: "auto", "halfcell" or "off"
+    image_cache_mb = 500            # cap of the photo store, oldest photos out first
 
     [keymap]                        # binding id = "keys" (see the help screen, "?")
     next_article = "n,ctrl+n"
@@ -29,7 +31,7 @@ from typing import Any, Literal
 from platformdirs import user_config_dir
 
 from tgreader.errors import ConfigError
-from tgreader.settings import check_number, parse_site
+from tgreader.settings import IMAGE_MODES, check_number, parse_site
 from tgreader.urls import Site
 
 __all__ = [
@@ -45,7 +47,10 @@ __all__ = [
 
 CONFIG_FILENAME = "config.toml"
 LANGS = ("vi", "en")
-_KEYS = frozenset({"site", "ttl", "concurrency", "lang", "theme", "export_dir", "keymap"})
+_KEYS = frozenset(
+    {"site", "ttl", "concurrency", "lang", "theme", "export_dir", "keymap"}
+    | {"images", "image_cache_mb"}
+)
 
 
 def default_config_dir() -> Path:
@@ -71,6 +76,8 @@ class Config:
     lang: Literal["vi", "en"] | None = None
     theme: str | None = None
     export_dir: Path | None = None
+    images: Literal["auto", "halfcell", "off"] | None = None
+    image_cache_mb: int | None = None
     keymap: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
 
@@ -167,6 +174,14 @@ def _validate(key: str, value: Any, where: str) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(where, "theme must be a theme name in quotes")
         return value.strip()
+    if key == "images":
+        if value not in IMAGE_MODES:
+            raise ConfigError(where, f"images must be one of {', '.join(IMAGE_MODES)}")
+        return value
+    if key == "image_cache_mb":
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**7:
+            raise ConfigError(where, "image_cache_mb must be a whole number of megabytes")
+        return value
     # export_dir
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(where, "export_dir must be a folder path in quotes")

@@ -27,6 +27,7 @@ from tgreader.errors import FetchError
 from tgreader.urls import SITE_HOSTS, SUCCESSOR_HOSTS, Site
 
 __all__ = [
+    "IMAGE_HOSTS",
     "USER_AGENT",
     "Fetcher",
     "Response",
@@ -38,6 +39,10 @@ __all__ = [
 USER_AGENT = f"tgreader/{__version__} (+https://github.com/tgreader/tgreader)"
 
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# Hosts that serve the site's photos; fetched only when reading the real site.
+IMAGE_HOSTS = frozenset({"cdn.tuyengiao.vn"})
+# The formats photos.downscale reads; an image host that negotiates then sends one of them.
+_IMAGE_ACCEPT = {"Accept": "image/jpeg,image/png,image/webp,image/gif;q=0.9,*/*;q=0.1"}
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_WAIT = 30.0
 _CHUNK = 64 * 1024
@@ -245,11 +250,13 @@ class Fetcher:
             return target
         return None
 
-    async def _fetch_with_retries(self, url: str, headers: dict[str, str]) -> _Hop:
+    async def _fetch_with_retries(
+        self, url: str, headers: dict[str, str], image_cap: int | None = None
+    ) -> _Hop:
         tries = self.retries + 1
         for attempt in range(tries):
             try:
-                return await self._attempt(url, headers)
+                return await self._attempt(url, headers, image_cap)
             except _Retriable as failure:
                 if attempt + 1 == tries:
                     cause = failure.cause
@@ -266,8 +273,11 @@ class Fetcher:
         # Jitter keeps several readers that failed together from retrying in lockstep.
         return min(delay + random.uniform(0, delay / 4), _MAX_WAIT)
 
-    async def _attempt(self, url: str, headers: dict[str, str]) -> _Hop:
-        """One request; raises ``_Retriable`` for failures worth another try."""
+    async def _attempt(
+        self, url: str, headers: dict[str, str], image_cap: int | None = None
+    ) -> _Hop:
+        """One request (of a photo, at most ``image_cap`` bytes, when that is given);
+        raises ``_Retriable`` for failures worth another try."""
         client = self._get_client()
         reading = False
         try:
@@ -285,6 +295,11 @@ class Fetcher:
                 if status != 200:
                     return _Hop(url, status, resp.headers)
                 content_type = resp.headers.get("content-type")
+                if image_cap is not None:
+                    reading = True
+                    return _Hop(
+                        url, 200, resp.headers, await self._read_image(url, resp, image_cap)
+                    )
                 if content_type is not None and _mime(content_type) not in _HTML_TYPES:
                     raise FetchError(url, f"not an HTML page ({_mime(content_type) or '?'})")
                 reading = True
@@ -306,15 +321,60 @@ class Fetcher:
         except httpx.InvalidURL as exc:
             raise FetchError(url, f"invalid URL ({exc})") from None
 
-    async def _read_body(self, url: str, resp: httpx.Response) -> bytes:
+    async def _read_image(self, url: str, resp: httpx.Response, cap: int) -> bytes:
+        """A photo's body: its type must be an image, its size within ``cap``."""
+        mime = _mime(resp.headers.get("content-type") or "")
+        if not mime.startswith("image/"):
+            raise FetchError(url, f"not an image ({mime or 'no content type'})")
+        body = await self._read_body(url, resp, cap)
+        if not body:
+            raise FetchError(url, "empty response")
+        return body
+
+    async def get_image(self, url: str, max_bytes: int) -> bytes:
+        """The bytes of the photo at canonical ``url``, at most ``max_bytes``.
+
+        Only the site's hosts and its image host are asked (the image host only when
+        reading the real site; a mirror or the demo serves the same path itself).
+        """
+        start = self.image_url(url)
+        if start is None:
+            raise FetchError(url, "photo not on the site's hosts; not fetched")
+        current = start
+        for _ in range(self.max_redirects + 1):
+            hop = await self._fetch_with_retries(current, _IMAGE_ACCEPT, max_bytes)
+            if hop.status == 200:
+                return hop.body
+            location = hop.headers.get("location")
+            target = self._redirect_target(current, location) if location else None
+            if hop.status not in _REDIRECTS or target is None:
+                raise FetchError(current, f"unexpected {_status_text(hop.status)}")
+            current = target
+        raise FetchError(start, "too many redirects")
+
+    def image_url(self, url: str) -> str | None:
+        """Where to request the photo at canonical ``url``, or None when it is not fetched."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https"):
+            return None
+        if self.site.can_fetch(url):
+            return self.site.fetch_url(url)
+        if parts.hostname in IMAGE_HOSTS and self.site.is_canonical:
+            return url
+        if parts.hostname in IMAGE_HOSTS | SUCCESSOR_HOSTS and not self.site.is_canonical:
+            return urlunsplit((*urlsplit(self.site.origin)[:2], parts.path, parts.query, ""))
+        return None
+
+    async def _read_body(self, url: str, resp: httpx.Response, cap: int | None = None) -> bytes:
         """Read the body, decoding it ourselves so the cap applies to the decoded size."""
-        too_large = FetchError(url, f"body larger than {_megabytes(self.max_bytes)}")
+        max_bytes = self.max_bytes if cap is None else cap
+        too_large = FetchError(url, f"body larger than {_megabytes(max_bytes)}")
         length = resp.headers.get("content-length", "").strip()
-        if length.isdigit() and int(length) > self.max_bytes:
+        if length.isdigit() and int(length) > max_bytes:
             raise too_large
         if resp.is_stream_consumed:
             # A response built in memory (httpx.MockTransport) arrives read and decoded.
-            if len(resp.content) > self.max_bytes:
+            if len(resp.content) > max_bytes:
                 raise too_large
             return resp.content
         encoding = resp.headers.get("content-encoding")
@@ -328,12 +388,12 @@ class Fetcher:
             async for raw in resp.aiter_raw():
                 for piece in decoder.feed(raw):
                     total += len(piece)
-                    if total > self.max_bytes:
+                    if total > max_bytes:
                         raise too_large
                     chunks.append(piece)
             for piece in decoder.finish():
                 total += len(piece)
-                if total > self.max_bytes:
+                if total > max_bytes:
                     raise too_large
                 chunks.append(piece)
         except zlib.error as exc:

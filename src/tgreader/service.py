@@ -8,6 +8,7 @@ how old it is and why), and never removes or overwrites what was stored.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,8 +28,11 @@ if TYPE_CHECKING:
     # The HTTP client (httpx) and the parser load on first use, not at startup: a reader
     # opening on its store needs neither before its first screen (see _parse_home).
     from tgreader.fetch import Fetcher
+    from tgreader.photos import Photo, PhotoStore
 
 __all__ = ["Answer", "Service", "Settings"]
+
+_photo_log = logging.getLogger("tgreader.photos")
 
 P = TypeVar("P", Article, Listing, Home)
 Kind = Literal["home", "listing", "article"]
@@ -126,6 +130,8 @@ class Service:
         self._fetcher = fetcher
         self._store = store
         self._userdata: UserData | None = None
+        self._photos: PhotoStore | None = None
+        self._photo_failures: set[str] = set()  # asked once per session, not on every open
         #: Told (one line) of slow work the reader did not ask for, such as a store
         #: indexed again after an upgrade; the CLI prints it on stderr.
         self.notice = notice
@@ -178,7 +184,7 @@ class Service:
 
     def recoveries(self) -> list[tuple[Path, Path]]:
         """Damaged files moved aside on opening: (the file, where the damaged one went)."""
-        opened = (self._store, self._userdata)
+        opened = (self._store, self._userdata, self._photos)
         return [
             (db.path, db.recovered_from)
             for db in opened
@@ -203,6 +209,8 @@ class Service:
             self._store.close()
         if self._userdata is not None:
             self._userdata.close()
+        if self._photos is not None:
+            self._photos.close()
 
     # --- pages -----------------------------------------------------------------------
 
@@ -321,3 +329,47 @@ class Service:
         """Stored articles matching ``query``, ignoring case and diacritics (``limit`` of
         them, after the ``offset`` best)."""
         return self.store.search(query, limit=limit, offset=offset, section=section)
+
+    # --- photos -----------------------------------------------------------------------
+
+    @property
+    def photos(self) -> PhotoStore:
+        """The photo store, opened on first use (a damaged file is moved aside)."""
+        if self._photos is None:
+            from tgreader.photos import PhotoStore
+
+            self._photos = PhotoStore.open(self.settings.photos_path(), recover=True)
+        return self._photos
+
+    def photo_sizes(self, urls: list[str]) -> dict[str, tuple[int, int]]:
+        """Pixel sizes of the stored photos among ``urls`` (empty if the store fails)."""
+        try:
+            return self.photos.sizes(urls)
+        except TgError as error:
+            _photo_log.info("%s", error)
+            return {}
+
+    async def photo(self, url: str) -> Photo | None:
+        """The photo at ``url``: from the photo store, else fetched, downscaled and stored.
+
+        None when it cannot be had (offline and not stored, off the site's hosts, not an
+        image, damaged, too large): the reader shows the caption alone. Never raises for
+        a bad photo; the cause goes to the log.
+        """
+        import asyncio
+
+        from tgreader.photos import MAX_PHOTO_BYTES, downscale
+
+        try:
+            stored = await asyncio.to_thread(self.photos.get, url)
+            if stored is not None or self.settings.offline or url in self._photo_failures:
+                return stored
+            data = await self.fetcher.get_image(url, MAX_PHOTO_BYTES)
+            photo = await asyncio.to_thread(downscale, url, data)
+            cap = self.settings.image_cache_mb * 1_000_000
+            await asyncio.to_thread(self.photos.put, photo, cap)
+            return photo
+        except TgError as error:
+            self._photo_failures.add(url)
+            _photo_log.info("%s", error)
+            return None

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from tgreader.errors import UsageError
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tgreader.config import Config
 
 __all__ = [
+    "IMAGE_MODES",
     "LIMITS",
     "Settings",
     "apply_config",
@@ -41,6 +42,9 @@ LIMITS: dict[str, tuple[float, float]] = {
     "concurrency": (1, 64),
 }
 _WHOLE = frozenset({"retries", "concurrency"})
+#: How the reader draws photos: the terminal's best protocol, half-cell blocks, or not.
+IMAGE_MODES = ("auto", "halfcell", "off")
+ImageMode = Literal["auto", "halfcell", "off"]
 _ENV_TRUE = ("1", "true", "yes", "on")
 
 #: The environment variable of each setting.
@@ -54,6 +58,7 @@ ENV = {
     "ttl": "TGREADER_TTL",
     "retries": "TGREADER_RETRIES",
     "concurrency": "TGREADER_CONCURRENCY",
+    "images": "TGREADER_IMAGES",
 }
 
 
@@ -70,6 +75,8 @@ class Settings:
     timeout: float = 10.0
     retries: int = 3
     concurrency: int = 4
+    images: ImageMode = "auto"
+    image_cache_mb: int = 500
 
     def store_path(self) -> Path:
         """The page store; the demo site keeps its own, apart from the real site's."""
@@ -77,6 +84,12 @@ class Settings:
 
         folder = self.cache_dir or default_cache_dir()
         return (folder / "demo" if self.demo else folder) / STORE_FILENAME
+
+    def photos_path(self) -> Path:
+        """The photo store, beside the page store."""
+        from tgreader.photos import photos_path
+
+        return photos_path(self.store_path())
 
     def userdata_path(self) -> Path:
         """Bookmarks and read state (survive a cache clear)."""
@@ -152,7 +165,24 @@ def resolve(
     for name in ("cache_dir", "data_dir"):
         folder = options.get(name) or env.get(ENV[name], "").strip()
         values[name] = Path(folder).expanduser() if folder else None
+    values["images"] = _images(options, env, config)
+    if config is not None and config.image_cache_mb is not None:
+        values["image_cache_mb"] = config.image_cache_mb
     return Settings(**values)
+
+
+def _images(options: Mapping[str, Any], env: Mapping[str, str], config: Config | None) -> Any:
+    """The photo mode: ``--images`` (argparse checked it), else the variable, else the file."""
+    given = options.get("images")
+    if given is not None:
+        return given
+    text = env.get(ENV["images"], "").strip()
+    if text:
+        if text not in IMAGE_MODES:
+            cause = f"unknown mode {text[:40]!r} (auto, halfcell or off)"
+            raise UsageError(ENV["images"], cause)
+        return text
+    return config.images if config is not None and config.images is not None else "auto"
 
 
 def _first(
@@ -186,4 +216,8 @@ def apply_config(settings: Settings, config: Config, *, site_given: bool = False
         changes["ttl"] = config.ttl
     if config.concurrency is not None:
         changes["concurrency"] = config.concurrency
+    if config.images is not None:
+        changes["images"] = config.images
+    if config.image_cache_mb is not None:
+        changes["image_cache_mb"] = config.image_cache_mb
     return dataclasses.replace(settings, **changes) if changes else settings

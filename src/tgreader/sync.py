@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tgreader.errors import StoreError, TgError
-from tgreader.model import Article
+from tgreader.model import Article, Image
 from tgreader.service import Service
 
 __all__ = ["SyncReport", "sync"]
@@ -20,6 +20,8 @@ class SyncReport:
     listings: int = 0
     articles: int = 0
     skipped: int = 0
+    photos: int = 0  # photos stored (fetched now or before), with ``images``
+    photos_missing: int = 0  # photos that could not be had (the log says why)
     failures: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -34,6 +36,7 @@ async def sync(
     depth: int = 1,
     concurrency: int = 4,
     progress: Progress | None = None,
+    images: bool = False,
 ) -> SyncReport:
     """Fetch ``pages`` listing pages of each section, their articles, and related up to ``depth``.
 
@@ -75,6 +78,8 @@ async def sync(
         else:
             report.articles += 1
         article: Article = answer.page
+        if images:
+            await _photos(service, article, report)
         if level < depth:
             for link in article.related:
                 if service.site.can_fetch(link.url):
@@ -107,6 +112,16 @@ async def sync(
     if fatal:
         raise fatal[0]
     return report
+
+
+async def _photos(service: Service, article: Article, report: SyncReport) -> None:
+    """Fetch and store the photos of ``article`` (those already stored are not fetched)."""
+    for block in article.blocks:
+        if isinstance(block, Image) and block.src:
+            if await service.photo(block.src) is not None:
+                report.photos += 1
+            else:
+                report.photos_missing += 1
 
 
 def _drain(queue: asyncio.Queue[tuple[str, str, int]]) -> None:

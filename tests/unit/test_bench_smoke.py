@@ -22,6 +22,7 @@ from bench import (  # noqa: E402 - the repository root had to be put on the pat
     memory_bench,
     pages,
     parse_bench,
+    photo_bench,
     run,
     search_bench,
     size_bench,
@@ -101,6 +102,15 @@ def test_launch_and_open(tmp_path: Path) -> None:
     assert launch_bench.headless("floor", tmp_path) > 0
     assert launch_bench.headless("app", tmp_path) > 0
     assert len(asyncio.run(launch_bench.opens(tmp_path, 1))) >= 2
+
+
+def test_photos(tmp_path: Path) -> None:
+    photo_bench.fill(tmp_path)
+    texts, photos = asyncio.run(photo_bench.opens(tmp_path, 1))
+    assert len(texts) >= 2 and photos
+    store = photo_bench.store_figures(tmp_path)
+    assert store["photos"] > 0 and store["bytes"] > 0 and store["articles"] > 0
+    assert photo_bench.camera_photo()["width"] == 1280
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="no tmux")

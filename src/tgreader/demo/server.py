@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-__all__ = ["DemoServer", "default_root", "site_file"]
+__all__ = ["DemoServer", "default_root", "demo_photo", "site_file"]
 
 _GEN_C_LISTING = ("blogs", "category", "type")
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]+")
@@ -72,6 +72,26 @@ def site_file(root: Path, target: str) -> Path | None:
     base = root.resolve()
     candidate = base.joinpath(*folders, f"{stem}{suffix}.html").resolve()
     return candidate if candidate.is_relative_to(base) else None
+
+
+_PHOTO_PATH = re.compile(r"/uploads/.+\.(jpe?g|png|gif|webp)|/api/v1/upload/.+", re.IGNORECASE)
+
+
+def demo_photo(target: str) -> bytes | None:
+    """The demo photo that answers request ``target``, or None when it is no photo path.
+
+    Every upload path of the sample site gets one of the generated photos of
+    ``demo/photos`` (``scripts/demo_photos.py``), the same one each time.
+    """
+    path = unquote(target.partition("#")[0].partition("?")[0])
+    if not _PHOTO_PATH.fullmatch(path):
+        return None
+    folder = importlib.resources.files("tgreader.demo") / "photos"
+    photos = sorted((p for p in folder.iterdir() if p.name.endswith(".jpg")), key=lambda p: p.name)
+    if not photos:
+        return None
+    index = int.from_bytes(hashlib.sha256(path.encode()).digest()[:4], "big") % len(photos)
+    return photos[index].read_bytes()
 
 
 def _page(value: str | None) -> int:
@@ -182,6 +202,10 @@ class _Handler(BaseHTTPRequestHandler):
         if location is not None:
             self._send(301, b"", {"Location": location}, with_body=with_body)
             return
+        photo = demo_photo(self.path)
+        if photo is not None:
+            self._send(200, photo, {"Content-Type": "image/jpeg"}, with_body=with_body)
+            return
         file = site_file(owner.root, self.path)
         data: bytes | None = None
         mtime = 0.0
@@ -207,7 +231,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.owner._record(self.command, self.path, status)
         self.send_response(status)
         if status != 304:
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            content_type = headers.pop("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
         for name, value in headers.items():
             self.send_header(name, value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import time
 from collections.abc import Callable, Mapping
 from typing import ClassVar
@@ -40,6 +41,7 @@ class ReaderApp(App[int]):
         config_error: ConfigError | None = None,
         clock: Callable[[], float] = time.time,
         owns_service: bool = True,
+        graphics: bool = False,
     ) -> None:
         super().__init__()
         self.service = service
@@ -54,6 +56,7 @@ class ReaderApp(App[int]):
             clock=clock,
             export_dir=self.config.export_dir,
             keymap=self.keymap,
+            graphics=graphics,
         )
 
     def get_default_screen(self) -> MainScreen:
@@ -114,6 +117,7 @@ def make_app(
     config: Config | None = None,
     config_error: ConfigError | None = None,
     clock: Callable[[], float] = time.time,
+    graphics: bool = False,
 ) -> ReaderApp:
     """The reader over ``service`` (else a new Service for ``settings``, closed on exit)."""
     return ReaderApp(
@@ -123,6 +127,7 @@ def make_app(
         config_error=config_error,
         clock=clock,
         owns_service=service is None,
+        graphics=graphics,
     )
 
 
@@ -144,7 +149,16 @@ def run(
         config, config_error = load_config_or_defaults()
         site_given = settings.demo or not settings.site.is_canonical
         settings = apply_config(settings, config, site_given=site_given)
-    app = make_app(settings, lang=lang, config=config, config_error=config_error)
+    from textual.logging import TextualHandler
+
+    from tgreader.ui.photos import probe_graphics
+
+    # Photos that cannot be had are told quietly: in Textual's log (`textual console`).
+    photo_log = logging.getLogger("tgreader.photos")
+    photo_log.setLevel(logging.INFO)
+    photo_log.addHandler(TextualHandler(stderr=False))
+    graphics = settings.images == "auto" and probe_graphics()
+    app = make_app(settings, lang=lang, config=config, config_error=config_error, graphics=graphics)
     if notice is not None:
         # The store is opened now, while a notice can still be read in the terminal; one
         # that cannot be opened is reported by the reader, as before.

@@ -37,6 +37,8 @@ DEFAULT_KEYS: dict[str, str] = {
     "open_browser": "o",
     "copy_url": "y",
     "export": "e",
+    "photos": "i",
+    "photo_view": "v",
     "help": "question_mark",
     "quit": "q",
     "close": "escape",

@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
 from tgreader.errors import FetchError, TgError
-from tgreader.model import Article, Listing, Published, Section
+from tgreader.model import Article, Image, Listing, Published, Section
 from tgreader.search import SearchHit
 from tgreader.service import Answer, Service
 from tgreader.text import strip_controls
@@ -43,6 +43,7 @@ from tgreader.ui.messages import (
     SearchDone,
     SectionsLoaded,
 )
+from tgreader.ui.photos import PhotoLoaded, PhotoScreen, load_photos
 from tgreader.ui.widgets import (
     ArticleList,
     ArticleView,
@@ -69,6 +70,7 @@ class ReaderContext(NamedTuple):
     clock: Callable[[], float]
     export_dir: Path | None
     keymap: Mapping[str, str]
+    graphics: bool = False  # the terminal shows photos with Kitty graphics or Sixel
 
 
 def _when(published: Published | None) -> str | None:
@@ -106,6 +108,8 @@ class MainScreen(Screen[None]):
         bind("open_browser", "open_browser"),
         bind("copy_url", "copy_url"),
         bind("export", "export"),
+        bind("photos", "toggle_photos"),
+        bind("photo_view", "view_photo"),
         bind("help", "help"),
         bind("quit", "app.quit"),
     ]
@@ -180,6 +184,7 @@ class MainScreen(Screen[None]):
         self.sections.border_title = Text(self.tr("pane.sections"))
         self.articles.border_title = Text(self.tr("pane.articles"))
         self.view.border_title = Text(self.tr("pane.article"))
+        self.view.photos.enabled = self.ctx.service.settings.images != "off"
         self._focus_pane(self.sections)
         self._load_sections(refresh=False)
         self.set_interval(STATUS_EVERY_S, self._update_status)
@@ -472,7 +477,9 @@ class MainScreen(Screen[None]):
                 self._nav = "none"
                 place = self._pending
             self.article = article
+            self._reserve_photos(article)
             self.view.show(article, self.tr("related"), scroll_y=place.scroll_y, link=place.link)
+            self._load_photos(article)
         if self._marked_request != message.request and not self._refreshing:
             self._marked_request = message.request
             # A redirect gives the article another URL than the list's: mark both.
@@ -525,9 +532,69 @@ class MainScreen(Screen[None]):
         message.stop()
         self.action_follow(message.index + 1)
 
+    # --- photos ---------------------------------------------------------------------
+
+    def _reserve_photos(self, article: Article) -> None:
+        photos = self.view.photos
+        urls = photos.urls(article) if photos.enabled else []
+        # The stored photos' sizes (a fraction of a millisecond) give their boxes at once.
+        sizes = self.ctx.service.photo_sizes(urls) if urls else {}
+        offline = self.ctx.service.settings.offline
+        missing = [u for u in urls if u not in sizes] if offline else []
+        # The pane may not be laid out yet (narrow layout, first article): the screen's
+        # height less the borders and the status line is what it will have.
+        height = max(self.view.size.height, self.size.height - 3)
+        photos.start(sizes, max_rows=height // 2, missing=missing)
+
+    def _load_photos(self, article: Article) -> None:
+        urls = self.view.photos.urls(article) if self.view.photos.enabled else []
+        if urls:
+            work = load_photos(self.ctx.service, self.post_message, article.url, urls)
+            self.run_worker(work, group="photos", exclusive=True, exit_on_error=False)
+
+    @on(PhotoLoaded)
+    def _photo_loaded(self, message: PhotoLoaded) -> None:
+        if self.article is not None and message.article == self.article.url:
+            photos = self.view.photos
+            self.view.photos_changed(
+                lambda: photos.arrived(message.url, message.image, message.data)
+            )
+
+    def action_toggle_photos(self) -> None:
+        """i: photos on or off for this session."""
+        photos = self.view.photos
+        self.workers.cancel_group(self, "photos")
+        self._say(self.tr("note.photos_off" if photos.enabled else "note.photos_on"))
+        if self.article is None:
+            photos.enabled = not photos.enabled
+            return
+        if not photos.enabled:  # the boxes are reserved before the text is shown again
+            photos.enabled = True
+            self._reserve_photos(self.article)
+            photos.enabled = False
+        self.view.toggle_photos(self.article, self.tr("related"))
+        self._load_photos(self.article)
+
+    def action_view_photo(self) -> bool:
+        """v: the photo in view, alone on the screen; Esc returns."""
+        view = self.view
+        url = view.photos.visible(view.scroll_y, view.size.height, view.content_size.width)
+        image = view.photos.images.get(url) if url else None
+        if url is None or image is None or self.article is None:
+            return False
+        caption = next(
+            (b.caption or "" for b in self.article.blocks if isinstance(b, Image) and b.src == url),
+            "",
+        )
+        data = view.photos.data.get(url, b"")
+        self.app.push_screen(PhotoScreen(image, data, caption, self.ctx.graphics))
+        return True
+
     @on(ArticleView.NoLinkChosen)
     def _no_link(self, message: ArticleView.NoLinkChosen) -> None:
         message.stop()
+        if self.action_view_photo():
+            return  # Enter on a photo opens it
         if self.article is not None and self.article.related:
             self._say(self.tr("note.link_hint"))
 

@@ -6,7 +6,7 @@ markup string), so ``[bold]`` or ``[@click=…]`` in an article is shown as type
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import ClassVar, NamedTuple
 
 from rich.align import Align
@@ -28,6 +28,7 @@ from tgreader.model import Article, Heading, Image, Quote, Section
 from tgreader.render import caption_note
 from tgreader.text import strip_controls
 from tgreader.ui.keys import bind
+from tgreader.ui.photos import ArticlePhotos
 
 __all__ = [
     "ArticleList",
@@ -252,8 +253,13 @@ class ArticleColors(NamedTuple):
             return cls()
 
 
-def article_body(article: Article, colors: ArticleColors) -> Group:
-    """Byline, title, sapo, the blocks and the author as one renderable.
+def article_body(
+    article: Article,
+    colors: ArticleColors,
+    photo: Callable[[Image], RenderableType | None] | None = None,
+) -> Group:
+    """Byline, title, sapo, the blocks and the author as one renderable; ``photo`` gives
+    what to draw above an image block's caption (see ``ui/photos.py``).
 
     One widget for the whole text, not one per paragraph: mounting, styling and laying out
     dozens of widgets was most of the time between Enter and the painted article.
@@ -271,7 +277,10 @@ def article_body(article: Article, colors: ArticleColors) -> Group:
         parts.append(gap)
     for block in article.blocks:
         if isinstance(block, Image):
-            # The photo itself cannot be shown: its caption stands at its place, marked.
+            box = photo(block) if photo is not None else None
+            if box is not None:
+                parts.append(box)
+            # Without its photo, the caption stands at the photo's place, marked.
             note = page_text("▣ " + caption_note(block.caption), f"italic {colors.muted}")
             parts.append(Padding(note, (0, 0, 0, 2)))
         elif isinstance(block, Heading):
@@ -323,6 +332,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._links: list[RelatedLink] = []
         self.link: int | None = None
         self._restore: float | None = None
+        self.photos = ArticlePhotos(enabled=False)
 
     def compose(self) -> Iterable[Widget]:
         """At first, a hint of what to do; the article's parts, hidden."""
@@ -341,7 +351,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         related = article.related
         with self.app.batch_update():
             self._placeholder.display = False
-            self._body.update(article_body(article, colors))
+            self._body.update(self.photos.body(lambda box: article_body(article, colors, box)))
             self._related_heading.update(Text(related_heading))
             self._source.update(page_text(article.url))
             self._body.display = self._source.display = True
@@ -367,6 +377,35 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._restore = scroll_y
         self.scroll_to(y=0, animate=False, immediate=True)
         self.call_after_refresh(self._apply_restore)
+
+    def photos_changed(self, change: Callable[[], None]) -> None:
+        """Apply ``change`` to the photos' boxes (a photo came, or cannot be had), keeping
+        the line the reader is on where it is."""
+        width = self._body.content_size.width
+        place = self.position
+        rows, above = self.photos.total_rows(width), self.photos.rows_above(place, width)
+        change()
+        if self.photos.total_rows(width) == rows:
+            self._body.refresh()  # drawn in the same box: nothing moves
+            return
+        self._body.refresh(layout=True)
+        shift = self.photos.rows_above(place, width) - above
+        if shift:
+            self._restore = max(0.0, place + shift)
+            self.call_after_refresh(self._apply_restore)
+
+    def toggle_photos(self, article: Article, related_heading: str) -> None:
+        """Photos on or off, on the same line of the text."""
+        width = self._body.content_size.width
+        place, link = self.position, self.link
+        if self.photos.enabled:
+            place = max(0.0, place - self.photos.rows_above(place, width))
+        self.photos.enabled = not self.photos.enabled
+        self.show(article, related_heading, scroll_y=place, link=link)
+        if self.photos.enabled:  # show() restores this once the text is laid out
+            self._restore = place + self.photos.rows_before_text_line(
+                self.app.console, place, width
+            )
 
     def _apply_restore(self) -> None:
         target = self._restore

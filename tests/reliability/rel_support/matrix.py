@@ -285,11 +285,65 @@ def _inputs() -> list[Case]:
     return input_cases()
 
 
+def _photos() -> list[Case]:
+    hostile = _REL + "test_hostile_images.py::test_a_hostile_photo_is_none_and_one_quiet_log_line"
+    reader = _REL + "test_hostile_images.py::test_the_reader_shows_a_hostile_photos_caption_alone"
+    quiet = "no photo, one INFO line in the log naming the URL and the cause, nothing stored"
+    cases = [
+        ("truncated", "a JPEG cut after 1,500 bytes", "decoding fails: " + quiet),
+        ("not-an-image", "HTML served as `image/jpeg`", "Pillow does not know it: " + quiet),
+        ("wrong-type", "a JPEG served as `text/html`", "refused before reading: " + quiet),
+        (
+            "huge-dimensions",
+            "a small PNG whose header says 60,000 x 60,000 pixels",
+            "refused from the header (over 40 megapixels), nothing decoded: " + quiet,
+        ),
+        (
+            "decompression-bomb",
+            "a PNG of 48 megapixels that compresses to a few kilobytes",
+            "refused from the header, nothing decoded: " + quiet,
+        ),
+        (
+            "too-large",
+            "a photo announced past the 5 MB cap",
+            "refused from `Content-Length`, the body never read: " + quiet,
+        ),
+        ("empty", "an empty 200 `image/jpeg`", quiet),
+    ]
+    out = [
+        Case(what, does, (f"{hostile}[{case_id}]", *((reader,) if case_id == "truncated" else ())))
+        for case_id, what, does in cases
+    ]
+    return [
+        *out,
+        Case(
+            "in the reader, an article whose photos are a good one, a truncated one and a bomb",
+            "the good photo drawn above its caption; the others' captions stand alone (their "
+            "boxes take no room); no notification, no exception",
+            (reader,),
+        ),
+        Case(
+            "an animated GIF of 1,000 frames",
+            "only the first frame is decoded and stored (a still JPEG)",
+            (_REL + "test_hostile_images.py::test_a_gif_of_1000_frames_costs_its_first_frame",),
+        ),
+        Case(
+            "photos on another host (`example.com`, another address)",
+            "never requested: only the site's hosts and `cdn.tuyengiao.vn` are fetched",
+            (
+                _REL + "test_hostile_images.py::test_photos_off_the_site_are_never_requested",
+                _UNIT + "test_photo_store.py::test_photo_hosts",
+            ),
+        ),
+    ]
+
+
 AREAS: tuple[tuple[str, list[Case]], ...] = (
     ("Network", _network()),
     ("Hostile and malformed pages", _pages()),
     ("Storage", _storage()),
     ("Commands, inputs and user data", _inputs()),
+    ("Photos", _photos()),
 )
 
 
