@@ -25,6 +25,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import (
+    hostile_bench,
     launch_bench,
     memory_bench,
     parse_bench,
@@ -50,6 +51,7 @@ BENCHMARKS: dict[str, Callable[..., Result]] = {
     "size": size_bench.run,
     "launch": launch_bench.run,
     "memory": memory_bench.run,
+    "hostile": hostile_bench.run,
 }
 
 CHANGES = """\

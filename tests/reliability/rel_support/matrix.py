@@ -28,6 +28,7 @@ _REL = "tests/reliability/"
 _NET = _REL + "test_network_faults.py::test_cli_fault"
 _TUI = _REL + "test_tui_reliability.py::test_every_fault_keeps_the_last_good_content"
 _PAGES = _REL + "test_hostile_pages.py::"
+_HOSTILE = _REL + "test_hostile_inputs.py::"
 _STORE = _REL + "test_storage_faults.py::"
 _KILL = _REL + "test_storage_kill.py::"
 _UNIT = "tests/unit/"
@@ -106,12 +107,72 @@ def _pages() -> list[Case]:
             (_PAGES + "test_random_documents",),
         ),
         Case(
+            "markup nested 200,000 deep (divs, tables, closed or not), towers just past the "
+            "limit, one huge attribute, attributes or tags left open",
+            "tags nested deeper than 2,048 levels are dropped before Lexbor builds the tree "
+            "(their text is kept); the block walk reads boxes past 100 levels as one "
+            "paragraph: no `RecursionError`, time linear in the size "
+            "(`bench/hostile_bench.py`: at most 0.3 s per MB)",
+            (
+                _HOSTILE + "test_hostile_shapes_parse_or_raise_parse_error",
+                _HOSTILE + "test_markup_nested_200000_deep_keeps_its_text",
+            ),
+        ),
+        Case(
+            'Gen C pages of unterminated `self.__next_f.push([1,"` calls, of broken `"blog"` '
+            "objects, `__NEXT_DATA__` JSON nested 100,000 deep",
+            "after 16 broken calls the rest are matched by a possessive expression that stops "
+            "at the next quote (each failure of the JSON decoder counted the page's lines "
+            "up to it: 14 s at 1.5 MB); deep JSON is not read; the real article is still "
+            "found",
+            (
+                _HOSTILE + "test_hostile_shapes_parse_or_raise_parse_error",
+                _HOSTILE + "test_unterminated_pushes_do_not_hide_the_real_article",
+            ),
+        ),
+        Case(
+            "dates with an offset of a day or more, at the first or last day `datetime` holds, "
+            "impossible days and hours",
+            "no date (never `ValueError` or `OverflowError`); an offset up to 23:59 is read",
+            (
+                _HOSTILE + "test_odd_dates_are_no_date",
+                _HOSTILE + "test_dates_a_day_from_utc_are_still_read",
+            ),
+        ),
+        Case(
+            "canonical links, `og:url`, links and images that are not URLs (port 99999, an "
+            "open bracket, NUL, bidi controls)",
+            "ignored (never `ValueError`); a saved page's own URL is used only when valid",
+            (_HOSTILE + "test_links_that_are_not_urls_are_ignored",),
+        ),
+        Case(
+            "any other exception inside a parser (the next unknown bug)",
+            "`ParseError` naming the URL and the exception's kind; exit 4, no traceback",
+            (_HOSTILE + "test_an_unexpected_exception_becomes_a_parse_error",),
+        ),
+        Case(
+            "generated hostile documents: the shapes above at random sizes, odd dates and "
+            "links, hostile characters anywhere, for each generation's URL",
+            "each parser returns a clean page or raises its own `ParseError`",
+            (_HOSTILE + "test_hostile_documents_through_every_parser",),
+        ),
+        Case(
             "text with controls, bidi and zero-width characters between letters and their "
             "combining marks",
             "`text.clean` drops them before NFC, so the letters compose",
             (
                 _PAGES + "test_clean_text_is_nfc_visible_and_collapsed",
                 _UNIT + "test_text.py::test_clean_strips_escapes_bidi_and_zero_width",
+            ),
+        ),
+        Case(
+            "format characters (Unicode category Cf: soft hyphen, U+061C, U+206A-F, "
+            "U+FFF9-B, tag characters) and Hangul fillers in text",
+            "dropped by `text.clean`, like the controls",
+            (
+                _UNIT
+                + "test_text.py::test_clean_drops_every_format_character_and_the_hangul_fillers",
+                _PAGES + "test_random_documents",
             ),
         ),
         Case(
