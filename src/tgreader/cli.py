@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -20,6 +21,7 @@ from tgreader.errors import TgError, UsageError
 from tgreader.model import Article
 from tgreader.render import article_markdown, article_text
 from tgreader.service import Answer, Service, Settings
+from tgreader.text import clean
 from tgreader.urls import CANONICAL_ORIGIN, Site
 
 __all__ = ["build_parser", "main"]
@@ -87,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_seconds,
         default=os.environ.get("TGREADER_TIMEOUT"),
         metavar="SECONDS",
-        help="network read timeout (default 10)",
+        help="give up on a page after this long, all tries and waits included (default 30)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -216,7 +218,7 @@ def _settings(args: argparse.Namespace, config: Config) -> Iterator[Settings]:
         "data_dir": args.data_dir,
         "offline": args.offline,
         "demo": args.demo,
-        "timeout": args.timeout or 10.0,
+        "timeout": args.timeout or 30.0,
         "ttl": _env_number("TGREADER_TTL", config.ttl if config.ttl is not None else 600.0),
         "retries": int(_env_number("TGREADER_RETRIES", 3)),
         "concurrency": config.concurrency or 4,
@@ -251,8 +253,19 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         await service.aclose()
 
 
+# The user:password@ of a URL (``--site http://user:pass@mirror``): never printed.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@")
+
+
+def _shown(text: str) -> str:
+    """One line for the terminal: cleaned like page text (no escape sequences, controls,
+    bidi or format characters: a message may quote a header or a URL from a response),
+    credentials taken out of URLs."""
+    return clean(_USERINFO.sub(r"\1", text))
+
+
 def _err(message: str) -> None:
-    print(f"tgreader: {message}", file=sys.stderr)
+    print(f"tgreader: {_shown(message)}", file=sys.stderr)
 
 
 def _print_json(data: Any) -> None:
@@ -415,7 +428,7 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
         f"{report.skipped} already stored, {len(report.failures)} failed in {elapsed:.1f} s"
     )
     for url, cause in report.failures:
-        print(f"  failed: {url}: {cause}")
+        print(f"  failed: {_shown(url)}: {_shown(cause)}")
     return 3 if report.failures and not (report.articles or report.skipped) else 0
 
 

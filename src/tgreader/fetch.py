@@ -11,6 +11,7 @@ import asyncio
 import codecs
 import random
 import re
+import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ import httpx
 
 from tgreader import __version__
 from tgreader.errors import FetchError
+from tgreader.text import clean
 from tgreader.urls import SITE_HOSTS, SUCCESSOR_HOSTS, Site
 
 __all__ = [
@@ -40,6 +42,12 @@ USER_AGENT = f"tgreader/{__version__} (+https://github.com/tgreader/tgreader)"
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_WAIT = 30.0
+# A validator is sent back to the server as it came: only short printable ASCII is kept
+# (httpx cannot send a header with other characters, so one stored would make every later
+# revalidation of the page fail).
+_MAX_VALIDATOR = 1024
+# What a message quotes from a response (a header, a URL) is cleaned and cut to this.
+_MAX_SHOWN = 200
 _CHUNK = 64 * 1024
 # A proxy from the environment must never see requests for the loopback demo server.
 _LOOPBACK_MOUNTS: dict[str, httpx.AsyncBaseTransport | None] = {
@@ -79,11 +87,35 @@ class _Hop:
 class _Retriable(Exception):
     """An attempt failed in a way another attempt may not: the cause, and a wait if asked."""
 
-    def __init__(self, cause: str, *, status: int | None = None, wait: float | None = None):
+    def __init__(
+        self,
+        cause: str,
+        *,
+        status: int | None = None,
+        wait: float | None = None,
+        timed_out: bool = False,
+    ):
         super().__init__(cause)
         self.cause = cause
         self.status = status
         self.wait = wait
+        self.timed_out = timed_out
+
+
+class _Clock:
+    """The time one page (all its tries, waits and redirects) may take."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self._start = time.monotonic()
+
+    def elapsed(self) -> float:
+        """Seconds since the page was first asked for."""
+        return time.monotonic() - self._start
+
+    def left(self) -> float:
+        """Seconds left before the deadline (negative once past it)."""
+        return self.deadline - self.elapsed()
 
 
 class Fetcher:
@@ -95,6 +127,7 @@ class Fetcher:
         *,
         timeout: float = 10.0,
         connect_timeout: float = 5.0,
+        deadline: float = 30.0,
         max_bytes: int = 10_000_000,
         retries: int = 3,
         backoff: float = 0.5,
@@ -104,6 +137,7 @@ class Fetcher:
         self.site = site
         self.timeout = timeout
         self.connect_timeout = connect_timeout
+        self.deadline = deadline
         self.max_bytes = max_bytes
         self.retries = max(0, retries)
         self.backoff = backoff
@@ -162,8 +196,20 @@ class Fetcher:
     ) -> Response:
         """Fetch canonical ``url``, revalidating with ``etag``/``last_modified`` when given.
 
-        Returns a 200 or a 304 ``Response``; raises ``FetchError`` for everything else.
+        Returns a 200 or a 304 ``Response``; raises ``FetchError`` for everything else,
+        within ``deadline`` seconds, all tries, waits and redirects included.
         """
+        try:
+            return await self._get(url, _validator(etag), _validator(last_modified))
+        except FetchError:
+            raise
+        except Exception as exc:
+            # The boundary for the next unknown cause (the known ones are handled where
+            # they arise): one line naming the URL, never a traceback.
+            raise FetchError(url, f"unexpected failure ({type(exc).__name__})") from exc
+
+    async def _get(self, url: str, etag: str | None, last_modified: str | None) -> Response:
+        clock = _Clock(self.deadline)
         canonical = self.site.canonical(url) or url
         start = self.site.fetch_url(canonical)
         if urlsplit(start).scheme.lower() not in ("http", "https"):
@@ -179,7 +225,7 @@ class Fetcher:
         while True:
             # Validators go to every hop: the one that finally answers is the one that
             # issued them, and a redirecting hop ignores them.
-            hop = await self._fetch_with_retries(current, headers)
+            hop = await self._fetch_with_retries(current, headers, clock)
             if hop.status not in _REDIRECTS:
                 break
             location = hop.headers.get("location")
@@ -188,7 +234,7 @@ class Fetcher:
             target = self._redirect_target(current, location)
             if target is None:
                 raise FetchError(
-                    start, f"redirected off the site to {_absolute(current, location)}"
+                    start, f"redirected off the site to {_shown(_absolute(current, location))}"
                 )
             if redirects >= self.max_redirects:
                 raise FetchError(start, "too many redirects")
@@ -206,8 +252,8 @@ class Fetcher:
                 body=b"",
                 text="",
                 content_type=hop.headers.get("content-type"),
-                etag=hop.headers.get("etag") or etag,
-                last_modified=hop.headers.get("last-modified") or last_modified,
+                etag=_validator(hop.headers.get("etag")) or etag,
+                last_modified=_validator(hop.headers.get("last-modified")) or last_modified,
             )
         if hop.status != 200:
             raise FetchError(hop.url, f"unexpected {_status_text(hop.status)}", status=hop.status)
@@ -219,8 +265,8 @@ class Fetcher:
             body=hop.body,
             text=decode_html(hop.body, content_type),
             content_type=content_type,
-            etag=hop.headers.get("etag"),
-            last_modified=hop.headers.get("last-modified"),
+            etag=_validator(hop.headers.get("etag")),
+            last_modified=_validator(hop.headers.get("last-modified")),
         )
 
     def _redirect_target(self, current: str, location: str) -> str | None:
@@ -245,66 +291,84 @@ class Fetcher:
             return target
         return None
 
-    async def _fetch_with_retries(self, url: str, headers: dict[str, str]) -> _Hop:
+    async def _fetch_with_retries(self, url: str, headers: dict[str, str], clock: _Clock) -> _Hop:
         tries = self.retries + 1
+        # Each try gets its share of the deadline, so that a timeout leaves time to retry.
+        per_try = min(self.timeout, self.deadline / tries)
         for attempt in range(tries):
+            budget = min(per_try, clock.left())
+            if budget <= 0:
+                raise FetchError(url, f"gave up after {_secs(clock.elapsed())} (the deadline)")
             try:
-                return await self._attempt(url, headers)
+                return await self._attempt(url, headers, budget)
             except _Retriable as failure:
                 if attempt + 1 == tries:
-                    cause = failure.cause
-                    if failure.status is not None and tries > 1:
-                        cause += f" after {tries} tries"
-                    raise FetchError(url, cause, status=failure.status) from None
-                await _sleep(self._delay(attempt, failure.wait))
+                    raise FetchError(
+                        url, _final_cause(failure, tries, clock), status=failure.status
+                    ) from None
+                wait = self._delay(attempt, failure.wait)
+                if wait >= clock.left():
+                    raise FetchError(
+                        url, _past_deadline(failure, wait, clock), status=failure.status
+                    ) from None
+                await _sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _delay(self, attempt: int, wait: float | None) -> float:
         if wait is not None:
             return min(wait, _MAX_WAIT)
-        delay = self.backoff * 2.0**attempt
+        # The backoff shrinks with a short deadline, so that the tries still fit in it.
+        delay = min(self.backoff, self.deadline / 8) * 2.0**attempt
         # Jitter keeps several readers that failed together from retrying in lockstep.
         return min(delay + random.uniform(0, delay / 4), _MAX_WAIT)
 
-    async def _attempt(self, url: str, headers: dict[str, str]) -> _Hop:
-        """One request; raises ``_Retriable`` for failures worth another try."""
+    async def _attempt(self, url: str, headers: dict[str, str], budget: float) -> _Hop:
+        """One request within ``budget`` seconds; raises ``_Retriable`` for failures worth
+        another try."""
         client = self._get_client()
-        reading = False
+        timeout = httpx.Timeout(budget, connect=min(self.connect_timeout, budget))
         try:
             # httpx's timeouts are per operation; this bounds a server that trickles bytes.
             async with (
-                asyncio.timeout(self.connect_timeout + self.timeout),
-                client.stream("GET", url, headers=headers) as resp,
+                asyncio.timeout(budget),
+                client.stream("GET", url, headers=headers, timeout=timeout) as resp,
             ):
-                status = resp.status_code
-                if status == 429 or 500 <= status <= 599:
-                    wait = parse_retry_after(resp.headers.get("retry-after"))
-                    raise _Retriable(_status_text(status), status=status, wait=wait)
-                if 400 <= status <= 599:
-                    raise FetchError(url, _status_text(status), status=status)
-                if status != 200:
-                    return _Hop(url, status, resp.headers)
-                content_type = resp.headers.get("content-type")
-                if content_type is not None and _mime(content_type) not in _HTML_TYPES:
-                    raise FetchError(url, f"not an HTML page ({_mime(content_type) or '?'})")
-                reading = True
-                body = await self._read_body(url, resp)
-                if not body:
-                    raise FetchError(url, "empty response")
-                if content_type is None and not _looks_like_html(body):
-                    raise FetchError(url, "not an HTML page (no content type)")
-                return _Hop(url, 200, resp.headers, body)
+                return await self._answer(url, resp)
         except httpx.ConnectTimeout:
-            raise _Retriable(f"connection timed out after {self.connect_timeout:g} s") from None
+            raise _Retriable("connection timed out", timed_out=True) from None
         except (httpx.TimeoutException, TimeoutError):
-            raise _Retriable(f"timed out after {self.timeout:g} s") from None
+            raise _Retriable("timed out", timed_out=True) from None
         except httpx.TransportError as exc:
-            detail = str(exc) or type(exc).__name__
-            if reading:
-                raise _Retriable(f"connection lost while reading the body ({detail})") from None
+            detail = _shown(str(exc) or type(exc).__name__)
             raise _Retriable(f"connection failed ({detail})") from None
         except httpx.InvalidURL as exc:
-            raise FetchError(url, f"invalid URL ({exc})") from None
+            raise FetchError(url, f"invalid URL ({_shown(str(exc))})") from None
+
+    async def _answer(self, url: str, resp: httpx.Response) -> _Hop:
+        """The hop for one response, its body read for a 200."""
+        status = resp.status_code
+        if status == 429 or 500 <= status <= 599:
+            wait = parse_retry_after(resp.headers.get("retry-after"))
+            raise _Retriable(_status_text(status), status=status, wait=wait)
+        if 400 <= status <= 599:
+            raise FetchError(url, _status_text(status), status=status)
+        if status != 200:
+            return _Hop(url, status, resp.headers)
+        content_type = resp.headers.get("content-type")
+        if content_type is not None and _mime(content_type) not in _HTML_TYPES:
+            raise FetchError(url, f"not an HTML page ({_shown(_mime(content_type)) or '?'})")
+        try:
+            body = await self._read_body(url, resp)
+        except httpx.TimeoutException:
+            raise  # a timeout, told as such by the caller
+        except httpx.TransportError as exc:
+            detail = _shown(str(exc) or type(exc).__name__)
+            raise _Retriable(f"connection lost while reading the body ({detail})") from None
+        if not body:
+            raise FetchError(url, "empty response")
+        if content_type is None and not _looks_like_html(body):
+            raise FetchError(url, "not an HTML page (no content type)")
+        return _Hop(url, 200, resp.headers, body)
 
     async def _read_body(self, url: str, resp: httpx.Response) -> bytes:
         """Read the body, decoding it ourselves so the cap applies to the decoded size."""
@@ -321,7 +385,7 @@ class Fetcher:
         try:
             decoder = _Decoder(encoding)
         except ValueError:
-            raise FetchError(url, f"unsupported content encoding ({encoding})") from None
+            raise FetchError(url, f"unsupported content encoding ({_shown(encoding)})") from None
         chunks: list[bytes] = []
         total = 0
         try:
@@ -398,6 +462,43 @@ class _Decoder:
             yield rest
         if not self._zlib.eof:
             raise zlib.error("compressed stream is truncated")
+
+
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified value that can be sent back as it is, else None."""
+    if value and len(value) <= _MAX_VALIDATOR and value.isascii() and value.isprintable():
+        return value
+    return None
+
+
+def _shown(text: str | None) -> str:
+    """``text`` from a response, as a message may quote it: cleaned like page text (no
+    escape sequences, controls or bidi characters) and cut short."""
+    shown = clean(text)
+    return shown if len(shown) <= _MAX_SHOWN else shown[: _MAX_SHOWN - 1] + "…"
+
+
+def _secs(seconds: float) -> str:
+    return f"{seconds:.1f} s"
+
+
+def _final_cause(failure: _Retriable, tries: int, clock: _Clock) -> str:
+    """The cause of the last failed try, with what it cost in all."""
+    if failure.timed_out:
+        spent = f"{failure.cause} after {_secs(clock.elapsed())}"
+        return spent + (f" ({tries} tries)" if tries > 1 else "")
+    if failure.status is not None and tries > 1:
+        return f"{failure.cause} after {tries} tries"
+    return failure.cause
+
+
+def _past_deadline(failure: _Retriable, wait: float, clock: _Clock) -> str:
+    """The cause of a failure not retried because the wait would pass the deadline."""
+    asked = "the server asked to wait" if failure.wait is not None else "the next try was due in"
+    return (
+        f"{failure.cause}; {asked} {wait:g} s, past the deadline "
+        f"({clock.deadline:g} s; gave up after {_secs(clock.elapsed())})"
+    )
 
 
 def _absolute(base: str, href: str) -> str:

@@ -63,7 +63,7 @@ class Settings:
     offline: bool = False
     demo: bool = False
     ttl: float = 600.0
-    timeout: float = 10.0
+    timeout: float = 30.0  # seconds one page may take, all tries and waits included
     retries: int = 3
     concurrency: int = 4
 
@@ -145,7 +145,7 @@ class Service:
 
             self._fetcher = Fetcher(
                 self.settings.site,
-                timeout=self.settings.timeout,
+                deadline=self.settings.timeout,
                 retries=self.settings.retries,
             )
         return self._fetcher

@@ -72,7 +72,12 @@ TUI_TIMEOUT = 0.2  # seconds: shorter than the CLI tests', the reader waits on e
 def _service(settings: Settings, origin: str) -> Service:
     site = Site.from_url(origin)
     fetcher = Fetcher(
-        site, retries=RETRIES, backoff=0.01, timeout=TUI_TIMEOUT, connect_timeout=TUI_TIMEOUT
+        site,
+        retries=RETRIES,
+        backoff=0.01,
+        timeout=TUI_TIMEOUT,
+        connect_timeout=TUI_TIMEOUT,
+        deadline=TIMEOUT,  # the CLI's --timeout: a wait past it is not waited
     )
     return Service(replace(settings, site=site), fetcher=fetcher)
 

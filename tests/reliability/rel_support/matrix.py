@@ -29,6 +29,7 @@ _NET = _REL + "test_network_faults.py::test_cli_fault"
 _TUI = _REL + "test_tui_reliability.py::test_every_fault_keeps_the_last_good_content"
 _PAGES = _REL + "test_hostile_pages.py::"
 _HOSTILE = _REL + "test_hostile_inputs.py::"
+_SYNC = _REL + "test_sync_bounds.py::"
 _STORE = _REL + "test_storage_faults.py::"
 _KILL = _REL + "test_storage_kill.py::"
 _UNIT = "tests/unit/"
@@ -65,6 +66,52 @@ def _network() -> list[Case]:
             "`sections` (and `sync` without sections) fall back to the built-in list, "
             "and say so; exit 0",
             (_E2E + "test_cli.py::test_sections_fall_back_to_the_built_in_list",),
+        ),
+        Case(
+            "an ETag or Last-Modified with bytes that are not ASCII, controls, or 2,000 "
+            "characters long (httpx cannot send it back: every revalidation raised)",
+            "never kept; one stored before is not sent (the page is fetched whole)",
+            (
+                _UNIT + "test_fetch.py::"
+                "test_a_validator_that_cannot_be_sent_back_is_never_kept_nor_sent",
+                _UNIT + "test_fetch.py::test_a_good_validator_is_kept_and_sent",
+            ),
+        ),
+        Case(
+            "escape sequences (CSI, OSC 52), C1 controls and bidi characters in `Content-Type`, "
+            "`Content-Encoding` or `Location`; `user:password@` in `--site`",
+            "every message quotes them cleaned like page text, on stderr and in `sync`'s "
+            "report on stdout; the credentials are never printed",
+            (
+                _UNIT + "test_fetch.py::test_messages_quote_headers_cleaned",
+                _SYNC + "test_what_sync_prints_is_clean",
+            ),
+        ),
+        Case(
+            "any other exception inside the fetcher (the next unknown bug)",
+            "`FetchError` naming the URL and the exception's kind; exit 3, no traceback",
+            (_UNIT + "test_fetch.py::test_an_unexpected_exception_becomes_a_fetch_error",),
+        ),
+        Case(
+            "`--pages 10**30` on the demo site; a server that answers every page number with "
+            "the same listing",
+            "a section's walk stops at a listing page that brings no article new to it: the "
+            "pages that exist (and at most one empty page past them); the repeated page twice",
+            (
+                _SYNC + "test_pages_10_to_the_30_ends_at_the_last_page",
+                _SYNC + "test_a_listing_that_repeats_is_walked_twice_not_a_thousand_times",
+            ),
+        ),
+        Case(
+            "an article with 200 related links",
+            "it adds at most 20 to the walk",
+            (_SYNC + "test_one_article_adds_at_most_max_related_links",),
+        ),
+        Case(
+            "an exception that is not tgreader's own while syncing one page",
+            "the page is named among the failures with the exception's kind; the worker "
+            "goes on, the sync ends, the other pages are stored",
+            (_SYNC + "test_an_unexpected_exception_in_one_page_is_a_named_failure",),
         ),
         Case(
             "the site goes away while the reader is open",
