@@ -338,6 +338,13 @@ class Fetcher:
             raise _Retriable("connection timed out", timed_out=True) from None
         except (httpx.TimeoutException, TimeoutError):
             raise _Retriable("timed out", timed_out=True) from None
+        except httpx.RemoteProtocolError as exc:
+            if "location header" in str(exc).lower():
+                # httpx reads a redirect's target even when not following it; a Location
+                # with controls in it is the server's answer, not a broken connection.
+                raise FetchError(url, "redirected to an invalid URL") from None
+            detail = _shown(str(exc) or type(exc).__name__)
+            raise _Retriable(f"connection failed ({detail})") from None
         except httpx.TransportError as exc:
             detail = _shown(str(exc) or type(exc).__name__)
             raise _Retriable(f"connection failed ({detail})") from None

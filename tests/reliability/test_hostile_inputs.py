@@ -10,21 +10,30 @@ bench/hostile_bench.py, never asserted here.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import socket
+import unicodedata
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tgreader.parse as parse_module
-from tgreader.errors import ParseError
+from tgreader.errors import FetchError, ParseError
+from tgreader.fetch import Fetcher, Response
 from tgreader.parse import page_url_hint, parse_article, parse_home, parse_listing
 from tgreader.text import parse_vn_datetime
+from tgreader.urls import Site
 
 from rel_support import stats
+from rel_support.faultserver import FaultServer
 from rel_support.hostile import ODD_DATES, ODD_LINKS, SHAPES, hostile_document, page_with, shape
-from rel_support.pages import FORBIDDEN, problems, sample_pages
+from rel_support.pages import FORBIDDEN, HOSTILE_CHARS, problems, sample_pages
+from rel_support.runner import Cli, base_env, one_line
 
 PROPERTY = settings(
     max_examples=stats.examples(),
@@ -41,6 +50,8 @@ URLS = (
     "https://tuyengiaodanvan.vn/blogs/tin-tuc/bai-viet",
 )
 ARTICLE_URL = URLS[0]
+ARTICLE_PATH_URL = "https://tuyengiao.vn/a/odd-123456"
+PAGE = page_with().encode()
 
 
 def _only_our_error(kind: str, html: str, url: str) -> None:
@@ -122,3 +133,123 @@ def test_an_unexpected_exception_becomes_a_parse_error(monkeypatch: pytest.Monke
 def test_hostile_documents_through_every_parser(html: str, kind: str, url: str) -> None:
     stats.EXAMPLES["hostile documents"] += 1
     _only_our_error(kind, html, url)
+
+
+# -- odd response headers, through the fetcher and the CLI on a loopback server ------------------
+
+_HEADER_NAMES = (
+    "Content-Type",
+    "Content-Encoding",
+    "Location",
+    "ETag",
+    "Last-Modified",
+    "Retry-After",
+)
+_HEADER_CHARS = st.sampled_from(
+    HOSTILE_CHARS.replace("\r", "").replace("\n", "")
+) | st.sampled_from("abcdefghijklmnopqrstuvwxyz/;=:.0123456789-")
+
+
+@st.composite
+def odd_answer(draw: st.DrawFn) -> tuple[int, dict[str, bytes]]:
+    """A status and headers whose values hold controls, escapes, bidi and non-ASCII bytes."""
+    status = draw(st.sampled_from((200, 301, 302, 304, 307, 404, 429, 500, 503)))
+    names = draw(st.lists(st.sampled_from(_HEADER_NAMES), unique=True, max_size=4))
+    headers = {}
+    for name in names:
+        value = draw(st.text(_HEADER_CHARS, max_size=40))
+        if name == "Content-Type" and draw(st.booleans()):
+            value = "text/html; " + value  # past the type check, into the charset
+        headers[name] = value.encode("utf-8")
+    return status, headers
+
+
+def _raw(status: int, headers: dict[str, bytes], body: bytes) -> Callable[[socket.socket], None]:
+    head = [f"HTTP/1.1 {status} Odd".encode(), b"Connection: close"]
+    head += [name.encode() + b": " + value for name, value in headers.items()]
+    head.append(f"Content-Length: {len(body)}".encode())
+    data = b"\r\n".join(head) + b"\r\n\r\n" + body
+
+    def behave(conn: socket.socket) -> None:
+        conn.sendall(data)
+
+    return behave
+
+
+@pytest.fixture(scope="module")
+def odd_server() -> Iterator[FaultServer]:
+    with FaultServer(max_requests=100_000) as server:
+        yield server
+
+
+def _clean_message(text: str) -> bool:
+    return FORBIDDEN.search(text) is None and not any(unicodedata.category(c) == "Cf" for c in text)
+
+
+@PROPERTY
+@given(odd_answer(), st.booleans())
+def test_odd_headers_through_the_fetcher(
+    odd_server: FaultServer, answer: tuple[int, dict[str, bytes]], revalidate: bool
+) -> None:
+    stats.EXAMPLES["odd headers"] += 1
+    status, headers = answer
+    odd_server.routes["/a/odd-123456"] = _raw(status, headers, PAGE)
+    bad = '"\u00e9t\u00e9"'
+
+    async def fetch() -> Response:
+        site = Site.from_url(odd_server.url)
+        async with Fetcher(site, retries=1, backoff=0.001, deadline=2.0, timeout=1.0) as f:
+            if revalidate:
+                return await f.get(ARTICLE_PATH_URL, etag=bad, last_modified=bad)
+            return await f.get(ARTICLE_PATH_URL)
+
+    try:
+        response = asyncio.run(fetch())
+    except FetchError as error:
+        assert "\n" not in str(error)
+        assert _clean_message(error.cause), repr(error.cause)
+        return
+    for value in (response.etag, response.last_modified):
+        assert value is None or (value.isascii() and value.isprintable())
+
+
+def test_a_non_ascii_etag_through_the_cli(tmp_path: Path) -> None:
+    # Once stored, such an ETag made every later revalidation raise inside httpx.
+    etag = '"\u00e9t\u00e9-1"'.encode()
+    with FaultServer(
+        {"/a/etag-123456": _raw(200, {"ETag": etag, "Content-Type": b"text/html"}, PAGE)}
+    ) as s:
+        cli = Cli(base_env(tmp_path))
+        first = cli("--site", s.url, "read", "/a/etag-123456")
+        again = cli("--site", s.url, "read", "/a/etag-123456", "--refresh")
+        hits = s.count("/a/etag-123456")
+    assert (first.code, again.code) == (0, 0), (first.err, again.err)
+    assert again.err == ""
+    assert hits == 2
+
+
+@pytest.mark.parametrize(
+    ("location", "said"),
+    [
+        # Controls httpx refuses in a URL: the redirect is refused, not retried.
+        (b"http://evil.example/\x1b[2J\x1b]8;;http://x\x07", "redirected to an invalid URL"),
+        # Bidi and C1 characters sent as UTF-8: the target is named, cleaned.
+        (
+            "http://evil.example/\u202egnp.exe\u0085\u2066x".encode(),
+            "redirected off the site to http://evil.example/",
+        ),
+    ],
+)
+def test_an_odd_redirect_and_credentials_through_the_cli(
+    tmp_path: Path, location: bytes, said: str
+) -> None:
+    with FaultServer({"/a/di-123456": _raw(302, {"Location": location}, b"")}) as s:
+        origin = s.url.replace("http://", "http://someone:secret@")
+        result = Cli(base_env(tmp_path))("--site", origin, "read", "/a/di-123456")
+        hits = s.count("/a/di-123456")
+    assert result.code == 3
+    line = one_line(result)
+    assert said in line
+    assert _clean_message(line), repr(line)
+    assert "secret" not in result.err + result.out
+    assert hits == 1

@@ -75,6 +75,7 @@ def _network() -> list[Case]:
                 _UNIT + "test_fetch.py::"
                 "test_a_validator_that_cannot_be_sent_back_is_never_kept_nor_sent",
                 _UNIT + "test_fetch.py::test_a_good_validator_is_kept_and_sent",
+                _HOSTILE + "test_a_non_ascii_etag_through_the_cli",
             ),
         ),
         Case(
@@ -85,7 +86,17 @@ def _network() -> list[Case]:
             (
                 _UNIT + "test_fetch.py::test_messages_quote_headers_cleaned",
                 _SYNC + "test_what_sync_prints_is_clean",
+                _HOSTILE + "test_an_odd_redirect_and_credentials_through_the_cli",
             ),
+        ),
+        Case(
+            "generated answers: any status, `Content-Type`, `Content-Encoding`, `Location`, "
+            "`ETag`, `Last-Modified`, `Retry-After` holding controls, escapes, bidi, format "
+            "characters and non-ASCII bytes, fetched fresh and revalidated with a bad "
+            "stored validator",
+            "a page or a one-line `FetchError` whose cause is clean; validators kept are "
+            "printable ASCII; a `Location` with controls is refused, not retried",
+            (_HOSTILE + "test_odd_headers_through_the_fetcher",),
         ),
         Case(
             "any other exception inside the fetcher (the next unknown bug)",
