@@ -209,6 +209,9 @@ class Fetcher:
             raise FetchError(url, f"unexpected failure ({type(exc).__name__})") from exc
 
     async def _get(self, url: str, etag: str | None, last_modified: str | None) -> Response:
+        # The client first (loading certificates is local work, tens of ms, more on a busy
+        # machine): the deadline is for the network.
+        self._get_client()
         clock = _Clock(self.deadline)
         canonical = self.site.canonical(url) or url
         start = self.site.fetch_url(canonical)
@@ -293,8 +296,9 @@ class Fetcher:
 
     async def _fetch_with_retries(self, url: str, headers: dict[str, str], clock: _Clock) -> _Hop:
         tries = self.retries + 1
-        # Each try gets its share of the deadline, so that a timeout leaves time to retry.
-        per_try = min(self.timeout, self.deadline / tries)
+        # Each try gets its share of the deadline, and one share is left for the waits
+        # between them: a try that times out leaves time for the next.
+        per_try = min(self.timeout, self.deadline / (tries + 1))
         for attempt in range(tries):
             budget = min(per_try, clock.left())
             if budget <= 0:
