@@ -62,16 +62,13 @@ async def sync(
     section_of: dict[str, str] = {}  # a listing page -> the first page of its section
     listed_in: dict[str, set[str]] = {}  # a section's first page -> the articles it listed
 
-    def enqueue(kind: str, url: str, level: int) -> bool:
-        """Queue a page not queued before; True when it was new."""
+    def enqueue(kind: str, url: str, level: int) -> None:
         nonlocal total
         key = f"{kind}:{url}"
-        if key in seen or fatal:
-            return False
-        seen.add(key)
-        total += 1
-        queue.put_nowait((kind, url, level))
-        return True
+        if key not in seen and not fatal:
+            seen.add(key)
+            total += 1
+            queue.put_nowait((kind, url, level))
 
     for section in sections:
         enqueue("listing", service.listing_url(section, 1), 1)
