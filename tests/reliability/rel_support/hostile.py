@@ -79,6 +79,14 @@ def _deep_next_data(size: int) -> str:
     )
 
 
+def _open_next_data(size: int) -> str:
+    return _repeat('<script id="__NEXT_DATA__">', size)
+
+
+def _open_scripts(size: int) -> str:
+    return _repeat("<script>{", size)
+
+
 def _huge_attribute(size: int) -> str:
     return '<html><body><div title="' + "a" * size + '">x</div></body></html>'
 
@@ -100,6 +108,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "long unterminated pushes": _long_open_pushes,
     "broken blog objects": _broken_blogs,
     "deep __NEXT_DATA__ JSON": _deep_next_data,
+    "__NEXT_DATA__ scripts left open": _open_next_data,
+    "scripts left open": _open_scripts,
     "one huge attribute": _huge_attribute,
     "attributes left open": _open_attributes,
     "lone '<a'": _lone_brackets,
