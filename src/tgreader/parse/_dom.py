@@ -54,11 +54,12 @@ _NESTING_TAG = re.compile(
 def bound_nesting(html: str) -> str:
     """``html`` with the tags nested deeper than :data:`MAX_DEPTH` removed (their text kept).
 
-    A page is only looked at when it opens more tags than the limit (two ``str.count``:
-    a 150 KB page opens about 1,300), and only rewritten when its estimated depth passes
-    it: real pages pass through untouched.
+    A page of fewer than ``2 * MAX_DEPTH`` "<" is not looked at (one ``str.count``, 45 µs
+    at 150 KB, which has about 2,400): nested that deep, Lexbor takes 15 ms at most. A
+    longer page is rewritten only when its estimated depth passes the limit: real pages
+    pass through untouched.
     """
-    if html.count("<") - html.count("</") <= MAX_DEPTH:
+    if html.count("<") <= 2 * MAX_DEPTH:
         return html
     depth = deepest = 0
     for slash in _NESTING_TAG.findall(html):
