@@ -201,8 +201,13 @@ class Fetcher:
         """
         try:
             return await self._get(url, _validator(etag), _validator(last_modified))
-        except FetchError:
-            raise
+        except FetchError as error:
+            if "@" not in error.where:
+                raise
+            # The configured origin may carry user:password@ (a private mirror): the URL
+            # an error names is printed and shown, so it goes without them.
+            where = _without_userinfo(error.where)
+            raise FetchError(where, error.cause, status=error.status) from None
         except Exception as exc:
             # The boundary for the next unknown cause (the known ones are handled where
             # they arise): one line naming the URL, never a traceback.
@@ -480,6 +485,16 @@ def _validator(value: str | None) -> str | None:
     if value and len(value) <= _MAX_VALIDATOR and value.isascii() and value.isprintable():
         return value
     return None
+
+
+def _without_userinfo(url: str) -> str:
+    """``url`` without the ``user:password@`` of its authority."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.rpartition("@")[2]
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def _shown(text: str | None) -> str:

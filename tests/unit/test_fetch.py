@@ -651,3 +651,12 @@ async def test_messages_quote_headers_cleaned(
     with pytest.raises(FetchError) as caught:
         await f.get("https://tuyengiao.vn/x")
     assert caught.value.cause == cause
+
+
+async def test_errors_never_name_the_origins_credentials(fetcher: Make) -> None:
+    site = Site.from_url("http://someone:secret@mirror.test:8080")
+    f, rec = fetcher(lambda r: httpx.Response(404), site)
+    with pytest.raises(FetchError) as caught:
+        await f.get("https://tuyengiao.vn/x")
+    assert str(caught.value) == "http://mirror.test:8080/x: HTTP 404 Not Found"
+    assert "authorization" in rec.requests[0].headers  # the credentials were still used

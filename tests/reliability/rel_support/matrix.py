@@ -87,6 +87,7 @@ def _network() -> list[Case]:
                 _UNIT + "test_fetch.py::test_messages_quote_headers_cleaned",
                 _SYNC + "test_what_sync_prints_is_clean",
                 _HOSTILE + "test_an_odd_redirect_and_credentials_through_the_cli",
+                _UNIT + "test_fetch.py::test_errors_never_name_the_origins_credentials",
             ),
         ),
         Case(
