@@ -25,6 +25,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import (
+    hostile_bench,
     launch_bench,
     memory_bench,
     parse_bench,
@@ -52,6 +53,7 @@ BENCHMARKS: dict[str, Callable[..., Result]] = {
     "launch": launch_bench.run,
     "memory": memory_bench.run,
     "photos": photo_bench.run,
+    "hostile": hostile_bench.run,
 }
 
 CHANGES = """\

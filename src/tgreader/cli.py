@@ -8,6 +8,7 @@ import dataclasses
 import json
 import logging
 import os
+import re
 import shutil
 import stat
 import sys
@@ -80,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout",
         metavar="SECONDS",
-        help="network read timeout (default 10)",
+        help="give up on a page after this long, all tries and waits included (default 30)",
     )
     parser.add_argument(
         "--images",
@@ -266,8 +267,19 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         await service.aclose()
 
 
+# The user:password@ of a URL (``--site http://user:pass@mirror``): never printed.
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@")
+
+
+def _shown(text: str) -> str:
+    """One line for the terminal: cleaned like page text (no escape sequences, controls,
+    bidi or format characters: a message may quote a header or a URL from a response),
+    credentials taken out of URLs."""
+    return clean(_USERINFO.sub(r"\1", text))
+
+
 def _err(message: str) -> None:
-    print(f"tgreader: {message}", file=sys.stderr)
+    print(f"tgreader: {_shown(message)}", file=sys.stderr)
 
 
 def _print_json(data: Any) -> None:
@@ -533,7 +545,7 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
         for cause in missing.causes:
             print(f"  photo: {cause}")
     for url, cause in report.failures:
-        print(f"  failed: {url}: {cause}")
+        print(f"  failed: {_shown(url)}: {_shown(cause)}")
     return 3 if report.failures and not (report.articles or report.skipped) else 0
 
 

@@ -11,6 +11,7 @@ import asyncio
 import codecs
 import random
 import re
+import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ import httpx
 
 from tgreader import __version__
 from tgreader.errors import FetchError
+from tgreader.text import clean
 from tgreader.urls import SITE_HOSTS, SUCCESSOR_HOSTS, Site
 
 __all__ = [
@@ -45,6 +47,12 @@ IMAGE_HOSTS = frozenset({"cdn.tuyengiao.vn"})
 _IMAGE_ACCEPT = {"Accept": "image/jpeg,image/png,image/webp,image/gif;q=0.9,*/*;q=0.1"}
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _MAX_WAIT = 30.0
+# A validator is sent back to the server as it came: only short printable ASCII is kept
+# (httpx cannot send a header with other characters, so one stored would make every later
+# revalidation of the page fail).
+_MAX_VALIDATOR = 1024
+# What a message quotes from a response (a header, a URL) is cleaned and cut to this.
+_MAX_SHOWN = 200
 _CHUNK = 64 * 1024
 # A proxy from the environment must never see requests for the loopback demo server.
 _LOOPBACK_MOUNTS: dict[str, httpx.AsyncBaseTransport | None] = {
@@ -84,11 +92,35 @@ class _Hop:
 class _Retriable(Exception):
     """An attempt failed in a way another attempt may not: the cause, and a wait if asked."""
 
-    def __init__(self, cause: str, *, status: int | None = None, wait: float | None = None):
+    def __init__(
+        self,
+        cause: str,
+        *,
+        status: int | None = None,
+        wait: float | None = None,
+        timed_out: bool = False,
+    ):
         super().__init__(cause)
         self.cause = cause
         self.status = status
         self.wait = wait
+        self.timed_out = timed_out
+
+
+class _Clock:
+    """The time one page (all its tries, waits and redirects) may take."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self._start = time.monotonic()
+
+    def elapsed(self) -> float:
+        """Seconds since the page was first asked for."""
+        return time.monotonic() - self._start
+
+    def left(self) -> float:
+        """Seconds left before the deadline (negative once past it)."""
+        return self.deadline - self.elapsed()
 
 
 class Fetcher:
@@ -100,6 +132,7 @@ class Fetcher:
         *,
         timeout: float = 10.0,
         connect_timeout: float = 5.0,
+        deadline: float = 30.0,
         max_bytes: int = 10_000_000,
         retries: int = 3,
         backoff: float = 0.5,
@@ -109,6 +142,7 @@ class Fetcher:
         self.site = site
         self.timeout = timeout
         self.connect_timeout = connect_timeout
+        self.deadline = deadline
         self.max_bytes = max_bytes
         self.retries = max(0, retries)
         self.backoff = backoff
@@ -167,8 +201,28 @@ class Fetcher:
     ) -> Response:
         """Fetch canonical ``url``, revalidating with ``etag``/``last_modified`` when given.
 
-        Returns a 200 or a 304 ``Response``; raises ``FetchError`` for everything else.
+        Returns a 200 or a 304 ``Response``; raises ``FetchError`` for everything else,
+        within ``deadline`` seconds, all tries, waits and redirects included.
         """
+        try:
+            return await self._get(url, _validator(etag), _validator(last_modified))
+        except FetchError as error:
+            if "@" not in error.where:
+                raise
+            # The configured origin may carry user:password@ (a private mirror): the URL
+            # an error names is printed and shown, so it goes without them.
+            where = _without_userinfo(error.where)
+            raise FetchError(where, error.cause, status=error.status) from None
+        except Exception as exc:
+            # The boundary for the next unknown cause (the known ones are handled where
+            # they arise): one line naming the URL, never a traceback.
+            raise FetchError(url, f"unexpected failure ({type(exc).__name__})") from exc
+
+    async def _get(self, url: str, etag: str | None, last_modified: str | None) -> Response:
+        # The client first (loading certificates is local work, tens of ms, more on a busy
+        # machine): the deadline is for the network.
+        self._get_client()
+        clock = _Clock(self.deadline)
         canonical = self.site.canonical(url) or url
         start = self.site.fetch_url(canonical)
         if urlsplit(start).scheme.lower() not in ("http", "https"):
@@ -184,7 +238,7 @@ class Fetcher:
         while True:
             # Validators go to every hop: the one that finally answers is the one that
             # issued them, and a redirecting hop ignores them.
-            hop = await self._fetch_with_retries(current, headers)
+            hop = await self._fetch_with_retries(current, headers, clock)
             if hop.status not in _REDIRECTS:
                 break
             location = hop.headers.get("location")
@@ -193,7 +247,7 @@ class Fetcher:
             target = self._redirect_target(current, location)
             if target is None:
                 raise FetchError(
-                    start, f"redirected off the site to {_absolute(current, location)}"
+                    start, f"redirected off the site to {_shown(_absolute(current, location))}"
                 )
             if redirects >= self.max_redirects:
                 raise FetchError(start, "too many redirects")
@@ -211,8 +265,8 @@ class Fetcher:
                 body=b"",
                 text="",
                 content_type=hop.headers.get("content-type"),
-                etag=hop.headers.get("etag") or etag,
-                last_modified=hop.headers.get("last-modified") or last_modified,
+                etag=_validator(hop.headers.get("etag")) or etag,
+                last_modified=_validator(hop.headers.get("last-modified")) or last_modified,
             )
         if hop.status != 200:
             raise FetchError(hop.url, f"unexpected {_status_text(hop.status)}", status=hop.status)
@@ -224,8 +278,8 @@ class Fetcher:
             body=hop.body,
             text=decode_html(hop.body, content_type),
             content_type=content_type,
-            etag=hop.headers.get("etag"),
-            last_modified=hop.headers.get("last-modified"),
+            etag=_validator(hop.headers.get("etag")),
+            last_modified=_validator(hop.headers.get("last-modified")),
         )
 
     def _redirect_target(self, current: str, location: str) -> str | None:
@@ -251,81 +305,105 @@ class Fetcher:
         return None
 
     async def _fetch_with_retries(
-        self, url: str, headers: dict[str, str], image_cap: int | None = None
+        self, url: str, headers: dict[str, str], clock: _Clock, image_cap: int | None = None
     ) -> _Hop:
         tries = self.retries + 1
+        # Each try gets its share of the deadline, and one share is left for the waits
+        # between them: a try that times out leaves time for the next.
+        per_try = min(self.timeout, self.deadline / (tries + 1))
         for attempt in range(tries):
+            budget = min(per_try, clock.left())
+            if budget <= 0:
+                raise FetchError(url, f"gave up after {_secs(clock.elapsed())} (the deadline)")
             try:
-                return await self._attempt(url, headers, image_cap)
+                return await self._attempt(url, headers, budget, image_cap)
             except _Retriable as failure:
                 if attempt + 1 == tries:
-                    cause = failure.cause
-                    if failure.status is not None and tries > 1:
-                        cause += f" after {tries} tries"
-                    raise FetchError(url, cause, status=failure.status) from None
-                await _sleep(self._delay(attempt, failure.wait))
+                    raise FetchError(
+                        url, _final_cause(failure, tries, clock), status=failure.status
+                    ) from None
+                wait = self._delay(attempt, failure.wait)
+                if wait >= clock.left():
+                    raise FetchError(
+                        url, _past_deadline(failure, wait, clock), status=failure.status
+                    ) from None
+                await _sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _delay(self, attempt: int, wait: float | None) -> float:
         if wait is not None:
             return min(wait, _MAX_WAIT)
-        delay = self.backoff * 2.0**attempt
+        # The backoff shrinks with a short deadline, so that the tries still fit in it.
+        delay = min(self.backoff, self.deadline / 8) * 2.0**attempt
         # Jitter keeps several readers that failed together from retrying in lockstep.
         return min(delay + random.uniform(0, delay / 4), _MAX_WAIT)
 
     async def _attempt(
-        self, url: str, headers: dict[str, str], image_cap: int | None = None
+        self, url: str, headers: dict[str, str], budget: float, image_cap: int | None = None
     ) -> _Hop:
-        """One request (of a photo, at most ``image_cap`` bytes, when that is given);
-        raises ``_Retriable`` for failures worth another try."""
+        """One request within ``budget`` seconds (of a photo, at most ``image_cap`` bytes,
+        when that is given); raises ``_Retriable`` for failures worth another try."""
         client = self._get_client()
-        reading = False
+        timeout = httpx.Timeout(budget, connect=min(self.connect_timeout, budget))
         try:
             # httpx's timeouts are per operation; this bounds a server that trickles bytes.
             async with (
-                asyncio.timeout(self.connect_timeout + self.timeout),
-                client.stream("GET", url, headers=headers) as resp,
+                asyncio.timeout(budget),
+                client.stream("GET", url, headers=headers, timeout=timeout) as resp,
             ):
-                status = resp.status_code
-                if status == 429 or 500 <= status <= 599:
-                    wait = parse_retry_after(resp.headers.get("retry-after"))
-                    raise _Retriable(_status_text(status), status=status, wait=wait)
-                if 400 <= status <= 599:
-                    raise FetchError(url, _status_text(status), status=status)
-                if status != 200:
-                    return _Hop(url, status, resp.headers)
-                content_type = resp.headers.get("content-type")
-                if image_cap is not None:
-                    reading = True
-                    return _Hop(
-                        url, 200, resp.headers, await self._read_image(url, resp, image_cap)
-                    )
-                if content_type is not None and _mime(content_type) not in _HTML_TYPES:
-                    raise FetchError(url, f"not an HTML page ({_mime(content_type) or '?'})")
-                reading = True
-                body = await self._read_body(url, resp)
-                if not body:
-                    raise FetchError(url, "empty response")
-                if content_type is None and not _looks_like_html(body):
-                    raise FetchError(url, "not an HTML page (no content type)")
-                return _Hop(url, 200, resp.headers, body)
+                return await self._answer(url, resp, image_cap)
         except httpx.ConnectTimeout:
-            raise _Retriable(f"connection timed out after {self.connect_timeout:g} s") from None
+            raise _Retriable("connection timed out", timed_out=True) from None
         except (httpx.TimeoutException, TimeoutError):
-            raise _Retriable(f"timed out after {self.timeout:g} s") from None
+            raise _Retriable("timed out", timed_out=True) from None
+        except httpx.RemoteProtocolError as exc:
+            if "location header" in str(exc).lower():
+                # httpx reads a redirect's target even when not following it; a Location
+                # with controls in it is the server's answer, not a broken connection.
+                raise FetchError(url, "redirected to an invalid URL") from None
+            detail = _shown(str(exc) or type(exc).__name__)
+            raise _Retriable(f"connection failed ({detail})") from None
         except httpx.TransportError as exc:
-            detail = str(exc) or type(exc).__name__
-            if reading:
-                raise _Retriable(f"connection lost while reading the body ({detail})") from None
+            detail = _shown(str(exc) or type(exc).__name__)
             raise _Retriable(f"connection failed ({detail})") from None
         except httpx.InvalidURL as exc:
-            raise FetchError(url, f"invalid URL ({exc})") from None
+            raise FetchError(url, f"invalid URL ({_shown(str(exc))})") from None
+
+    async def _answer(self, url: str, resp: httpx.Response, image_cap: int | None = None) -> _Hop:
+        """The hop for one response, its body read for a 200 (a photo's with its own
+        checks when ``image_cap`` is given)."""
+        status = resp.status_code
+        if status == 429 or 500 <= status <= 599:
+            wait = parse_retry_after(resp.headers.get("retry-after"))
+            raise _Retriable(_status_text(status), status=status, wait=wait)
+        if 400 <= status <= 599:
+            raise FetchError(url, _status_text(status), status=status)
+        if status != 200:
+            return _Hop(url, status, resp.headers)
+        content_type = resp.headers.get("content-type")
+        mime = _mime(content_type) if content_type is not None else None
+        if image_cap is None and mime is not None and mime not in _HTML_TYPES:
+            raise FetchError(url, f"not an HTML page ({_shown(mime) or '?'})")
+        try:
+            if image_cap is not None:
+                return _Hop(url, 200, resp.headers, await self._read_image(url, resp, image_cap))
+            body = await self._read_body(url, resp)
+        except httpx.TimeoutException:
+            raise  # a timeout, told as such by the caller
+        except httpx.TransportError as exc:
+            detail = _shown(str(exc) or type(exc).__name__)
+            raise _Retriable(f"connection lost while reading the body ({detail})") from None
+        if not body:
+            raise FetchError(url, "empty response")
+        if content_type is None and not _looks_like_html(body):
+            raise FetchError(url, "not an HTML page (no content type)")
+        return _Hop(url, 200, resp.headers, body)
 
     async def _read_image(self, url: str, resp: httpx.Response, cap: int) -> bytes:
         """A photo's body: its type must be an image, its size within ``cap``."""
         mime = _mime(resp.headers.get("content-type") or "")
         if not mime.startswith("image/"):
-            raise FetchError(url, f"not an image ({mime or 'no content type'})")
+            raise FetchError(url, f"not an image ({_shown(mime) or 'no content type'})")
         body = await self._read_body(url, resp, cap)
         if not body:
             raise FetchError(url, "empty response")
@@ -341,8 +419,9 @@ class Fetcher:
         if start is None:
             raise FetchError(url, "photo not on the site's hosts; not fetched")
         current = start
+        clock = _Clock(self.deadline)
         for _ in range(self.max_redirects + 1):
-            hop = await self._fetch_with_retries(current, _IMAGE_ACCEPT, max_bytes)
+            hop = await self._fetch_with_retries(current, _IMAGE_ACCEPT, clock, max_bytes)
             if hop.status == 200:
                 return hop.body
             location = hop.headers.get("location")
@@ -381,7 +460,7 @@ class Fetcher:
         try:
             decoder = _Decoder(encoding)
         except ValueError:
-            raise FetchError(url, f"unsupported content encoding ({encoding})") from None
+            raise FetchError(url, f"unsupported content encoding ({_shown(encoding)})") from None
         chunks: list[bytes] = []
         total = 0
         try:
@@ -458,6 +537,53 @@ class _Decoder:
             yield rest
         if not self._zlib.eof:
             raise zlib.error("compressed stream is truncated")
+
+
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified value that can be sent back as it is, else None."""
+    if value and len(value) <= _MAX_VALIDATOR and value.isascii() and value.isprintable():
+        return value
+    return None
+
+
+def _without_userinfo(url: str) -> str:
+    """``url`` without the ``user:password@`` of its authority."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.rpartition("@")[2]
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def _shown(text: str | None) -> str:
+    """``text`` from a response, as a message may quote it: cleaned like page text (no
+    escape sequences, controls or bidi characters) and cut short."""
+    shown = clean(text)
+    return shown if len(shown) <= _MAX_SHOWN else shown[: _MAX_SHOWN - 1] + "…"
+
+
+def _secs(seconds: float) -> str:
+    return f"{seconds:.1f} s"
+
+
+def _final_cause(failure: _Retriable, tries: int, clock: _Clock) -> str:
+    """The cause of the last failed try, with what it cost in all."""
+    if failure.timed_out:
+        spent = f"{failure.cause} after {_secs(clock.elapsed())}"
+        return spent + (f" ({tries} tries)" if tries > 1 else "")
+    if failure.status is not None and tries > 1:
+        return f"{failure.cause} after {tries} tries"
+    return failure.cause
+
+
+def _past_deadline(failure: _Retriable, wait: float, clock: _Clock) -> str:
+    """The cause of a failure not retried because the wait would pass the deadline."""
+    asked = "the server asked to wait" if failure.wait is not None else "the next try was due in"
+    return (
+        f"{failure.cause}; {asked} {wait:g} s, past the deadline "
+        f"({clock.deadline:g} s; gave up after {_secs(clock.elapsed())})"
+    )
 
 
 def _absolute(base: str, href: str) -> str:

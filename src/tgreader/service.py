@@ -177,7 +177,7 @@ class Service:
 
             self._fetcher = Fetcher(
                 self.settings.site,
-                timeout=self.settings.timeout,
+                deadline=self.settings.timeout,
                 retries=self.settings.retries,
             )
         return self._fetcher

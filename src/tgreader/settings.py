@@ -72,7 +72,7 @@ class Settings:
     offline: bool = False
     demo: bool = False
     ttl: float = 600.0
-    timeout: float = 10.0
+    timeout: float = 30.0  # seconds one page may take, all tries and waits included
     retries: int = 3
     concurrency: int = 4
     images: ImageMode = "auto"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -27,6 +28,10 @@ class SyncReport:
 
 Progress = Callable[[int, int, str], None]  # (done, total, url just finished)
 
+# How many related links one article may add to the walk: an article of a thousand links
+# (a hostile page, a tag cloud) would otherwise make a sync of one section fetch them all.
+MAX_RELATED = 20
+
 
 async def sync(
     service: Service,
@@ -44,6 +49,12 @@ async def sync(
     related links are still followed. Every page is stored in its own transaction, so a
     cancelled sync leaves the store consistent. A StoreError (read-only or full disk, a
     damaged file) stops the sync and is raised: every other page would fail the same way.
+
+    A section's walk stops at a listing page that brings no article not seen before (a
+    page that repeats, or a server that answers every page number with the same page),
+    whatever ``pages`` says; each article adds at most ``MAX_RELATED`` related links. Any
+    other failure of a page, expected or not, is counted and named in the report's
+    failures, and the workers go on.
     """
     report = SyncReport()
     queue: asyncio.Queue[tuple[str, str, int]] = asyncio.Queue()
@@ -51,6 +62,8 @@ async def sync(
     total = 0
     done = 0
     fatal: list[StoreError] = []
+    section_of: dict[str, str] = {}  # a listing page -> the first page of its section
+    listed_in: dict[str, set[str]] = {}  # a section's first page -> the articles it listed
 
     def enqueue(kind: str, url: str, level: int) -> None:
         nonlocal total
@@ -67,9 +80,16 @@ async def sync(
         if kind == "listing":
             listing = (await service.listing(url)).page
             report.listings += 1
+            # Seen before in this section's walk, not in the whole sync: sections share
+            # articles, and a related link may have reached one first.
+            section = section_of.get(url, url)
+            listed = listed_in.setdefault(section, set())
+            fresh = [item.url for item in listing.articles if item.url not in listed]
+            listed.update(fresh)
             for item in listing.articles:
                 enqueue("article", item.url, 0)
-            if listing.next and level < pages:
+            if listing.next and level < pages and fresh:
+                section_of.setdefault(listing.next, section)
                 enqueue("listing", listing.next, level + 1)
             return
         answer = await service.article(url)
@@ -81,9 +101,9 @@ async def sync(
         if images:
             await _photos(service, article, report)
         if level < depth:
-            for link in article.related:
-                if service.site.can_fetch(link.url):
-                    enqueue("article", link.url, level + 1)
+            links = [link for link in article.related if service.site.can_fetch(link.url)]
+            for link in links[:MAX_RELATED]:
+                enqueue("article", link.url, level + 1)
 
     async def worker() -> None:
         nonlocal done
@@ -96,10 +116,16 @@ async def sync(
                 _drain(queue)
             except TgError as error:
                 report.failures.append((url, error.cause))
+            except Exception as error:
+                # Not one of ours: a bug. The page is named as failed and this worker goes
+                # on; a worker that died left the queue unfinished and the sync hanging.
+                report.failures.append((url, f"unexpected failure ({type(error).__name__})"))
             finally:
                 done += 1
                 if progress is not None:
-                    progress(done, total, url)
+                    # A failing progress bar must not stop the worker (nor the sync).
+                    with contextlib.suppress(Exception):
+                        progress(done, total, url)
                 queue.task_done()
 
     workers = [asyncio.create_task(worker()) for _ in range(max(1, concurrency))]

@@ -29,6 +29,25 @@ def test_clean_strips_escapes_bidi_and_zero_width() -> None:
     assert clean("a\x1b[31mb\u202ec\u200bd\x07") == "a[31mbcd"
 
 
+def _format_characters() -> list[str]:
+    """Every character of Unicode category Cf in this Python's Unicode database."""
+    return [chr(c) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf"]
+
+
+def test_clean_drops_every_format_character_and_the_hangul_fillers() -> None:
+    dropped = [*_format_characters(), "\u115f", "\u1160", "\u3164", "\uffa0"]
+    assert len(dropped) > 100  # the soft hyphen, U+061C, U+206A-F, U+FFF9-B, tags...
+    # Alone between two letters, in Vietnamese text (the slow path) and in ASCII text.
+    kept = [ch for ch in dropped if clean(f"Hội{ch}nghị") != "Hộinghị"]
+    kept += [ch for ch in dropped if clean(f"a{ch}b") != "ab" or strip_controls(ch) != ""]
+    assert kept == []
+
+
+def test_clean_keeps_the_visible_characters_around_a_filler() -> None:
+    # Nothing visible is dropped: letters, marks, CJK and the Hangul syllables around a filler.
+    assert clean("한\u3164글 漢字 Đà Nẵng ๑") == "한글 漢字 Đà Nẵng ๑"
+
+
 @pytest.mark.parametrize(
     ("text", "folded"),
     [("Đảng", "Dang"), ("Hội nghị", "Hoi nghi"), ("đoàn", "doan"), ("ĐẨY MẠNH", "DAY MANH")],

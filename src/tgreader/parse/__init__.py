@@ -6,12 +6,15 @@ heuristics, then a generic fallback, and raises ParseError naming what it could 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from tgreader.errors import ParseError
+from tgreader.errors import ParseError, TgError
 from tgreader.model import Article, Generation, Home, Listing
+from tgreader.parse._dom import bound_nesting
 from tgreader.parse.article import parse_article_doc
 from tgreader.parse.listing import parse_home_doc, parse_listing_doc
 from tgreader.urls import SUCCESSOR_HOSTS, Site
@@ -36,7 +39,7 @@ def _document(html: str, url: str) -> LexborHTMLParser:
         raise ParseError(url, "empty page")
     if "\x00" in html[:4096]:
         raise ParseError(url, "not an HTML page (binary data)")
-    doc = LexborHTMLParser(html)
+    doc = LexborHTMLParser(bound_nesting(html))
     if doc.body is None:
         raise ParseError(url, "no HTML body")
     return doc
@@ -62,6 +65,25 @@ def detect_generation(doc: LexborHTMLParser, html: str, url: str) -> Generation:
     return "generic"
 
 
+_Page = TypeVar("_Page", Article, Listing, Home)
+_DocParser = Callable[[LexborHTMLParser, str, str, Site, Generation], _Page]
+
+
+def _guarded(parse: _DocParser[_Page], html: str, url: str, site: Site | None) -> _Page:
+    """``parse`` of the page, with any exception but ours turned into a ParseError.
+
+    The known causes are fixed where they arise (deep nesting, odd dates and links); this
+    is the boundary that keeps the next unknown one from ending in a traceback.
+    """
+    try:
+        doc, url, site = _prepare(html, url, site)
+        return parse(doc, html, url, site, detect_generation(doc, html, url))
+    except TgError:
+        raise
+    except Exception as exc:  # the one boundary, see above
+        raise ParseError(url, f"page not understood ({type(exc).__name__})") from exc
+
+
 def _prepare(html: str, url: str, site: Site | None) -> tuple[LexborHTMLParser, str, Site]:
     site = site or Site()
     canonical = site.canonical(url) or url
@@ -70,25 +92,22 @@ def _prepare(html: str, url: str, site: Site | None) -> tuple[LexborHTMLParser, 
 
 def parse_article(html: str, url: str, site: Site | None = None) -> Article:
     """Parse an article page fetched from ``url`` (its final URL after redirects)."""
-    doc, url, site = _prepare(html, url, site)
-    return parse_article_doc(doc, html, url, site, detect_generation(doc, html, url))
+    return _guarded(parse_article_doc, html, url, site)
 
 
 def parse_listing(html: str, url: str, site: Site | None = None) -> Listing:
     """Parse one page of a section listing."""
-    doc, url, site = _prepare(html, url, site)
-    return parse_listing_doc(doc, html, url, site, detect_generation(doc, html, url))
+    return _guarded(parse_listing_doc, html, url, site)
 
 
 def parse_home(html: str, url: str, site: Site | None = None) -> Home:
     """Parse the home page: the menu's sections and the article links."""
-    doc, url, site = _prepare(html, url, site)
-    return parse_home_doc(doc, html, url, site, detect_generation(doc, html, url))
+    return _guarded(parse_home_doc, html, url, site)
 
 
 def page_url_hint(html: str) -> str | None:
     """The URL a saved page says it came from (``link rel=canonical`` or ``og:url``)."""
-    doc = LexborHTMLParser(html)
+    doc = LexborHTMLParser(bound_nesting(html))
     for selector, name in (
         ('link[rel="canonical"]', "href"),
         ('meta[property="og:url"]', "content"),
@@ -96,5 +115,7 @@ def page_url_hint(html: str) -> str | None:
         node = doc.css_first(selector)
         value = (node.attributes.get(name) or "").strip() if node is not None else ""
         if value.startswith(("http://", "https://")):
-            return value
+            # Only a URL one can build (a bad port, an open bracket, controls: none), its
+            # unsafe characters percent-encoded.
+            return Site().canonical(value)
     return None

@@ -86,6 +86,7 @@ class _Walk:
     skip_links: bool = False
     last: _Last | None = None
     above: _Last | None = None  # the text block before ``last``
+    depth: int = 0  # containers entered: _container and _block recurse into each other
 
 
 class Signed(NamedTuple):
@@ -95,6 +96,11 @@ class Signed(NamedTuple):
     block: Block
     author: str
     above: Block | None = None
+
+
+# Containers nested deeper than this are read as one paragraph of text: the walk recurses
+# (two frames a level), and no article's layout is a hundred boxes deep.
+_MAX_WALK_DEPTH = 100
 
 
 def extract_blocks(body: LexborNode, base_url: str, site: Site) -> list[Block]:
@@ -148,6 +154,14 @@ def _is_inline(node: LexborNode) -> bool:
 
 
 def _container(walk: _Walk, node: LexborNode) -> None:
+    walk.depth += 1
+    try:
+        _children(walk, node)
+    finally:
+        walk.depth -= 1
+
+
+def _children(walk: _Walk, node: LexborNode) -> None:
     pending: list[LexborNode] = []
     child = node.child
     while child is not None:
@@ -227,7 +241,11 @@ def _block(walk: _Walk, node: LexborNode) -> LexborNode | None:
                 text = node_text(item)
                 if text:
                     walk.blocks.append(Paragraph(f"• {text}"))
-    elif tag in ("p", "center", "pre", "dd", "dt") or not _has_blocks(node):
+    elif (
+        tag in ("p", "center", "pre", "dd", "dt")
+        or walk.depth >= _MAX_WALK_DEPTH
+        or not _has_blocks(node)
+    ):
         if node.css_first("img") is not None:
             return _picture_paragraph(walk, node)
         text = node_text(node)

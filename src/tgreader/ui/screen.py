@@ -268,7 +268,7 @@ class MainScreen(Screen[None]):
         if not self.is_mounted:
             return
         settings = self.ctx.service.settings
-        site = urlsplit(settings.site.origin).netloc
+        site = urlsplit(settings.site.origin).netloc.rpartition("@")[2]  # no user:password
         parts = [f"{self.tr('status.demo')} {site}" if settings.demo else site]
         # Online until a fetch fails (answers from the store say nothing about the network).
         offline = settings.offline or self._online is False

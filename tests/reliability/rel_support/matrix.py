@@ -28,6 +28,8 @@ _REL = "tests/reliability/"
 _NET = _REL + "test_network_faults.py::test_cli_fault"
 _TUI = _REL + "test_tui_reliability.py::test_every_fault_keeps_the_last_good_content"
 _PAGES = _REL + "test_hostile_pages.py::"
+_HOSTILE = _REL + "test_hostile_inputs.py::"
+_SYNC = _REL + "test_sync_bounds.py::"
 _STORE = _REL + "test_storage_faults.py::"
 _KILL = _REL + "test_storage_kill.py::"
 _UNIT = "tests/unit/"
@@ -64,6 +66,64 @@ def _network() -> list[Case]:
             "`sections` (and `sync` without sections) fall back to the built-in list, "
             "and say so; exit 0",
             (_E2E + "test_cli.py::test_sections_fall_back_to_the_built_in_list",),
+        ),
+        Case(
+            "an ETag or Last-Modified with bytes that are not ASCII, controls, or 2,000 "
+            "characters long (httpx cannot send it back: every revalidation raised)",
+            "never kept; one stored before is not sent (the page is fetched whole)",
+            (
+                _UNIT + "test_fetch.py::"
+                "test_a_validator_that_cannot_be_sent_back_is_never_kept_nor_sent",
+                _UNIT + "test_fetch.py::test_a_good_validator_is_kept_and_sent",
+                _HOSTILE + "test_a_non_ascii_etag_through_the_cli",
+            ),
+        ),
+        Case(
+            "escape sequences (CSI, OSC 52), C1 controls and bidi characters in `Content-Type`, "
+            "`Content-Encoding` or `Location`; `user:password@` in `--site`",
+            "every message quotes them cleaned like page text, on stderr and in `sync`'s "
+            "report on stdout; the credentials are never printed",
+            (
+                _UNIT + "test_fetch.py::test_messages_quote_headers_cleaned",
+                _SYNC + "test_what_sync_prints_is_clean",
+                _HOSTILE + "test_an_odd_redirect_and_credentials_through_the_cli",
+                _UNIT + "test_fetch.py::test_errors_never_name_the_origins_credentials",
+            ),
+        ),
+        Case(
+            "generated answers: any status, `Content-Type`, `Content-Encoding`, `Location`, "
+            "`ETag`, `Last-Modified`, `Retry-After` holding controls, escapes, bidi, format "
+            "characters and non-ASCII bytes, fetched fresh and revalidated with a bad "
+            "stored validator",
+            "a page or a one-line `FetchError` whose cause is clean; validators kept are "
+            "printable ASCII; a `Location` with controls is refused, not retried",
+            (_HOSTILE + "test_odd_headers_through_the_fetcher",),
+        ),
+        Case(
+            "any other exception inside the fetcher (the next unknown bug)",
+            "`FetchError` naming the URL and the exception's kind; exit 3, no traceback",
+            (_UNIT + "test_fetch.py::test_an_unexpected_exception_becomes_a_fetch_error",),
+        ),
+        Case(
+            "`--pages 10**30` on the demo site; a server that answers every page number with "
+            "the same listing",
+            "a section's walk stops at a listing page that brings no article new to it: the "
+            "pages that exist (and at most one empty page past them); the repeated page twice",
+            (
+                _SYNC + "test_pages_10_to_the_30_ends_at_the_last_page",
+                _SYNC + "test_a_listing_that_repeats_is_walked_twice_not_a_thousand_times",
+            ),
+        ),
+        Case(
+            "an article with 200 related links",
+            "it adds at most 20 to the walk",
+            (_SYNC + "test_one_article_adds_at_most_max_related_links",),
+        ),
+        Case(
+            "an exception that is not tgreader's own while syncing one page",
+            "the page is named among the failures with the exception's kind; the worker "
+            "goes on, the sync ends, the other pages are stored",
+            (_SYNC + "test_an_unexpected_exception_in_one_page_is_a_named_failure",),
         ),
         Case(
             "the site goes away while the reader is open",
@@ -106,12 +166,74 @@ def _pages() -> list[Case]:
             (_PAGES + "test_random_documents",),
         ),
         Case(
+            "markup nested 200,000 deep (divs, tables, closed or not), towers just past the "
+            "limit, one huge attribute, attributes or tags left open",
+            "tags nested deeper than 2,048 levels are dropped before Lexbor builds the tree "
+            "(their text is kept); the block walk reads boxes past 100 levels as one "
+            "paragraph: no `RecursionError`, time linear in the size "
+            "(`bench/hostile_bench.py`: at most 0.3 s per MB)",
+            (
+                _HOSTILE + "test_hostile_shapes_parse_or_raise_parse_error",
+                _HOSTILE + "test_markup_nested_200000_deep_keeps_its_text",
+            ),
+        ),
+        Case(
+            'Gen C pages of unterminated `self.__next_f.push([1,"` calls, of broken `"blog"` '
+            "objects, `__NEXT_DATA__` JSON nested 100,000 deep, `__NEXT_DATA__` scripts left "
+            "open",
+            "after 16 broken calls the rest are matched by a possessive expression that stops "
+            "at the next quote (each failure of the JSON decoder counted the page's lines "
+            "up to it: 14 s at 1.5 MB); deep JSON is not read; the script's end is looked for "
+            "once, from the first opening tag (78 s per MB before); the real article is still "
+            "found",
+            (
+                _HOSTILE + "test_hostile_shapes_parse_or_raise_parse_error",
+                _HOSTILE + "test_unterminated_pushes_do_not_hide_the_real_article",
+            ),
+        ),
+        Case(
+            "dates with an offset of a day or more, at the first or last day `datetime` holds, "
+            "impossible days and hours",
+            "no date (never `ValueError` or `OverflowError`); an offset up to 23:59 is read",
+            (
+                _HOSTILE + "test_odd_dates_are_no_date",
+                _HOSTILE + "test_dates_a_day_from_utc_are_still_read",
+            ),
+        ),
+        Case(
+            "canonical links, `og:url`, links and images that are not URLs (port 99999, an "
+            "open bracket, NUL, bidi controls)",
+            "ignored (never `ValueError`); a saved page's own URL is used only when valid",
+            (_HOSTILE + "test_links_that_are_not_urls_are_ignored",),
+        ),
+        Case(
+            "any other exception inside a parser (the next unknown bug)",
+            "`ParseError` naming the URL and the exception's kind; exit 4, no traceback",
+            (_HOSTILE + "test_an_unexpected_exception_becomes_a_parse_error",),
+        ),
+        Case(
+            "generated hostile documents: the shapes above at random sizes, odd dates and "
+            "links, hostile characters anywhere, for each generation's URL",
+            "each parser returns a clean page or raises its own `ParseError`",
+            (_HOSTILE + "test_hostile_documents_through_every_parser",),
+        ),
+        Case(
             "text with controls, bidi and zero-width characters between letters and their "
             "combining marks",
             "`text.clean` drops them before NFC, so the letters compose",
             (
                 _PAGES + "test_clean_text_is_nfc_visible_and_collapsed",
                 _UNIT + "test_text.py::test_clean_strips_escapes_bidi_and_zero_width",
+            ),
+        ),
+        Case(
+            "format characters (Unicode category Cf: soft hyphen, U+061C, U+206A-F, "
+            "U+FFF9-B, tag characters) and Hangul fillers in text",
+            "dropped by `text.clean`, like the controls",
+            (
+                _UNIT
+                + "test_text.py::test_clean_drops_every_format_character_and_the_hangul_fillers",
+                _PAGES + "test_random_documents",
             ),
         ),
         Case(

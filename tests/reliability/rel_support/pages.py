@@ -86,6 +86,9 @@ def sample_pages() -> tuple[Page, ...]:
 FORBIDDEN = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
+# Hangul fillers: letters that show as nothing (and every format character, checked by
+# its Unicode category).
+FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
 _URL_KEYS = frozenset({"url", "src", "thumbnail", "next"})
 
 
@@ -109,6 +112,9 @@ def problems(data: dict[str, Any]) -> list[str]:
             found.append(f"{key}: not NFC: {text!r}")
         if bad := FORBIDDEN.search(text):
             found.append(f"{key}: holds {bad.group()!r}: {text!r}")
+        invisible = [c for c in text if c in FILLERS or unicodedata.category(c) == "Cf"]
+        if invisible:
+            found.append(f"{key}: holds {invisible[0]!r}: {text!r}")
         if key in _URL_KEYS:
             if not re.match(r"https?://[^/\s]+", text):
                 found.append(f"{key}: not an http(s) URL: {text!r}")
@@ -126,6 +132,8 @@ HOSTILE_CHARS = (
     "\u034f\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d"
     "\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\u3000\ufeff\ufffd\ufffe"
     "\u0300\u0301\u0303\u0309\u0323\u0110\u0111\u00d0\u212b\u2126\uac00\u1100\u1161"
+    "\u0600\u070f\u206a\u206f\ufff9\ufffb\U000e0001\U000e0041\U0001d173\u115f\u1160\u3164"
+    "\uffa0"
     "<>&\"'=/[]\\ aeoyAOU"
 )
 # Letters, the marks they compose with, and what may sit between the two.
