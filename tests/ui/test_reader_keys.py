@@ -490,3 +490,28 @@ async def test_keys_typed_at_once_go_to_the_pane_they_were_typed_for(reader: App
         assert app.focused is screen.articles
         assert screen.articles.highlighted == 1
         assert screen.sections.highlighted == before
+
+
+async def test_a_query_typed_at_once_after_the_slash_is_searched_whole(
+    reader: AppFactory,
+) -> None:
+    # "/hoi nghi⏎" pasted or typed fast: the box did not have the focus yet for the first
+    # keys, which were lost (the search was for the last letters only).
+    from textual import events
+
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        for key, char in [("slash", "/"), *((c if c != " " else "space", c) for c in "hoi nghi")]:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app._driver.send_message(event)  # as the terminal driver delivers keys
+        enter = events.Key("enter", "\r")
+        enter.set_sender(app)
+        app._driver.send_message(enter)
+        await settle(pilot)
+        assert app.screen is screen
+        assert str(screen.articles.border_title).startswith("Tìm: hoi nghi (")
+        row = screen.articles.highlighted_row
+        assert row is not None and row.url == HOI_NGHI

@@ -22,8 +22,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "pane.search": ("Tìm: {query} ({count})", "Search: {query} ({count})"),
     "pane.bookmarks": ("Dấu trang ({count})", "Bookmarks ({count})"),
     "placeholder": (
-        "Chọn một bài viết để đọc.\n\nEnter mở bài · n/p bài sau/trước · / tìm · ? trợ giúp",
-        "Choose an article to read.\n\nEnter opens · n/p next/previous · / search · ? help",
+        "Chọn một bài viết để đọc.\n\n"
+        "{open} mở bài · {next}/{prev} bài sau/trước · {search} tìm · {help} trợ giúp",
+        "Choose an article to read.\n\n"
+        "{open} opens · {next}/{prev} next/previous · {search} search · {help} help",
     ),
     "empty.list": ("(chưa có bài nào)", "(no articles yet)"),
     "related": ("Các tin khác", "Related articles (Các tin khác)"),
@@ -32,7 +34,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "status.age": ("cập nhật {age}", "updated {age}"),
     "status.from": ("bản lưu từ {origin}", "stored from {origin}"),
     "status.loading": ("đang tải: {what}", "loading: {what}"),
-    "status.keys": ("? trợ giúp · q thoát", "? help · q quit"),
+    "status.keys": ("{help} trợ giúp · {quit} thoát", "{help} help · {quit} quit"),
     "status.demo": ("demo", "demo"),
     "age.now": ("vừa xong", "just now"),
     "age.s": ("{n} giây trước", "{n} s ago"),
@@ -83,9 +85,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "[keymap] có mã phím không biết: {ids}",
         "[keymap] names unknown binding ids: {ids}",
     ),
+    "note.keymap_clash": (
+        "[keymap] giao phím {keys} cho nhiều việc: {ids}",
+        "[keymap] gives the key {keys} to several bindings: {ids}",
+    ),
     "note.theme_unknown": ("Không có giao diện màu: {theme}", "No such theme: {theme}"),
     "note.end_of_list": ("Đã hết danh sách", "End of the list"),
-    "note.history_empty": ("Không còn bài nào để quay lại", "Nothing further in the history"),
+    "note.history_empty": ("Không còn bài nào để quay lại", "Nothing to go back to"),
+    "note.nothing_forward": ("Không còn bài nào để tiến tới", "Nothing to go forward to"),
     # search and help
     "search.prompt": (
         "Tìm trong các bài đã lưu (không cần dấu)",

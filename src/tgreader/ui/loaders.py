@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from textual.message import Message
 
+from tgreader.errors import TgError
 from tgreader.model import Article, Home, Listing
 from tgreader.sections import builtin_sections
 from tgreader.service import Service
@@ -123,7 +124,14 @@ async def load_sections(service: Service, post: Post, request: int, refresh: boo
 
     async def job() -> None:
         if refresh:
-            answer = await service.home(refresh=True)
+            try:
+                answer = await service.home(refresh=True)
+            except TgError as error:
+                # Nothing stored and the site unreachable: the same fallback as at start
+                # (the stored menu, else the built-in list), and why.
+                found, home, _ = await service.sections()
+                post(SectionsLoaded(request, found, home, error, True))
+                return
             sections = list(answer.page.sections) or builtin_sections()
             post(SectionsLoaded(request, sections, answer, answer.error, True))
         else:
@@ -204,18 +212,22 @@ async def set_read(service: Service, post: Post, urls: list[str]) -> None:
     await _guard(post, "userdata", 0, urls[0], job())
 
 
-async def toggle_read(service: Service, post: Post, url: str) -> None:
-    """Flip the read state of ``url``."""
+async def toggle_read(service: Service, post: Post, urls: list[str]) -> None:
+    """Flip the read state of an article known by ``urls`` (the list's URL and, after a
+    redirect, the final one): all of them follow the first."""
 
     def flip() -> bool:
-        read = not service.userdata.is_read(url)
-        service.userdata.mark_read(url, read)
+        read = not service.userdata.is_read(urls[0])
+        for url in urls:
+            service.userdata.mark_read(url, read)
         return read
 
     async def job() -> None:
-        post(ReadToggled(url, await asyncio.to_thread(flip), quiet=False))
+        read = await asyncio.to_thread(flip)
+        for index, url in enumerate(urls):
+            post(ReadToggled(url, read, quiet=index > 0))
 
-    await _guard(post, "userdata", 0, url, job())
+    await _guard(post, "userdata", 0, urls[0], job())
 
 
 async def toggle_bookmark(service: Service, post: Post, url: str, title: str) -> None:

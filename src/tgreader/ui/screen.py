@@ -31,7 +31,7 @@ from tgreader.text import strip_controls
 from tgreader.ui import loaders
 from tgreader.ui.history import History, Place
 from tgreader.ui.i18n import Translator
-from tgreader.ui.keys import bind
+from tgreader.ui.keys import bind, first_key
 from tgreader.ui.messages import (
     ArticleLoaded,
     BookmarksLoaded,
@@ -100,7 +100,9 @@ class MainScreen(Screen[None]):
         *(bind(f"follow_{n}", f"follow({n})") for n in range(1, 10)),
         bind("back", "back"),
         bind("forward", "forward"),
-        bind("search", "search"),
+        # At once, as the key arrives (a priority binding), not after the keys typed after
+        # it have gone to the list: "/khoa giao⏎" sent at once is all the query's.
+        bind("search", "search", priority=True),
         bind("refresh", "refresh"),
         bind("mark_read", "mark_read"),
         bind("bookmark", "bookmark"),
@@ -154,10 +156,17 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield SectionList(id="sections", classes="pane")
             yield ArticleList(id="articles", classes="pane")
-            yield ArticleView(self.tr("placeholder"), id="article")
+            yield ArticleView(self._hint("placeholder"), id="article")
         with Horizontal(id="statusbar"):
             yield StatusLine(id="status")
-            yield Static(Text(self.tr("status.keys")), markup=False, id="keys")
+            yield Static(Text(self._hint("status.keys")), markup=False, id="keys")
+
+    def _hint(self, key: str) -> str:
+        """An interface string naming keys, with the keys in force (the keymap's)."""
+        ids = {"open": "open", "next": "next_article", "prev": "prev_article"}
+        ids |= {"search": "search", "help": "help", "quit": "quit"}
+        keys = {name: first_key(i, self.ctx.keymap) for name, i in ids.items()}
+        return self.tr(key, **keys)
 
     @property
     def sections(self) -> SectionList:
@@ -498,12 +507,11 @@ class MainScreen(Screen[None]):
         urls = [r.url for r in rows]
         open_urls = [self._requested, self.article.url] if self.article is not None else []
         if shown := [u for u in open_urls if u in urls]:
-            base = urls.index(shown[0])
+            target = urls.index(shown[0]) + delta
+        elif self.articles.highlighted is not None:
+            target = self.articles.highlighted  # nothing of this list open: the cursor's row
         else:
-            base = self.articles.highlighted if self.articles.highlighted is not None else -1
-            if base < 0 and delta < 0:
-                return
-        target = base + delta
+            target = 0 if delta > 0 else -1
         if target >= len(rows):
             if self._has_more():
                 self._step_when_loaded = True  # go on once the next page is in
@@ -599,17 +607,21 @@ class MainScreen(Screen[None]):
             self._say(self.tr("note.link_hint"))
 
     def action_back(self) -> None:
-        """Back to the article read before, where the reader left it."""
-        self._travel(self._history.back)
+        """Back to the article read before, where the reader left it; in the narrow
+        layout, with nothing to go back to, back to the list."""
+        if self.narrow and self.view.has_class("-active") and not self._history.can_go_back:
+            self._focus_pane(self.articles)
+            return
+        self._travel(self._history.back, "note.history_empty")
 
     def action_forward(self) -> None:
         """Forward again after going back."""
-        self._travel(self._history.forward)
+        self._travel(self._history.forward, "note.nothing_forward")
 
-    def _travel(self, step: Callable[[Place | None], Place | None]) -> None:
+    def _travel(self, step: Callable[[Place | None], Place | None], nothing: str) -> None:
         target = step(self._place())
         if target is None:
-            self._say(self.tr("note.history_empty"))
+            self._say(self.tr(nothing))
             return
         self._open_article(target.url, focus=True, place=target, nav="none")
 
@@ -722,11 +734,18 @@ class MainScreen(Screen[None]):
         if self.article is not None:
             self._open_article(self.article.url, focus=False, nav="none", refresh=True)
 
+    def _aliases(self, url: str) -> list[str]:
+        """``url`` and, when it is the open article's, the other URL it is known by (the
+        list's, before a redirect, and the final one)."""
+        if self.article is not None and url in (self._requested, self.article.url):
+            return list(dict.fromkeys([url, self._requested, self.article.url]))
+        return [url]
+
     def action_mark_read(self) -> None:
         """m: flip read / unread."""
         if (target := self._target()) is not None:
             self.run_worker(
-                loaders.toggle_read(self.ctx.service, self.post_message, target[0]),
+                loaders.toggle_read(self.ctx.service, self.post_message, self._aliases(target[0])),
                 group="userdata",
                 exit_on_error=False,
             )

@@ -492,16 +492,45 @@ class ArticleView(VerticalScroll, can_focus=True):
 
 
 class StatusLine(Static):
-    """One line at the bottom: site, online or offline, age of the page, what is loading."""
+    """One line at the bottom: site, online or offline, age of the page, what is loading.
+
+    When the line is too narrow for all of it, the least important parts go first (the
+    site, where a stored copy came from, online/offline), so the age and what is loading
+    stay whole.
+    """
+
+    #: Indexes of the parts given to :meth:`set_parts`, least important first.
+    DROP_ORDER = (0, 3, 1, 2)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", markup=False, id=id)
+        self._parts: list[str] = []
+        self._loading: str | None = None
 
     def set_parts(self, parts: Sequence[str], loading: str | None) -> None:
         """Show ``parts`` separated by dots, then what is loading (highlighted)."""
+        self._parts, self._loading = list(parts), loading
+        self.update(self._fit(self.size.width))
+
+    def on_resize(self) -> None:
+        """Fit the line again to its new width."""
+        self.update(self._fit(self.size.width))
+
+    def _fit(self, width: int) -> Text:
+        shown = [bool(p) for p in self._parts]
+        text = self._line(shown)
+        for index in self.DROP_ORDER:
+            if width <= 0 or text.cell_len <= width:
+                break
+            if index < len(shown):
+                shown[index] = False
+                text = self._line(shown)
+        return text
+
+    def _line(self, shown: list[bool]) -> Text:
         text = Text(" ")
-        text.append(" · ".join(p for p in parts if p))
-        if loading:
+        text.append(" · ".join(p for p, keep in zip(self._parts, shown, strict=True) if keep))
+        if self._loading:
             text.append(" · ")
-            text.append(loading, style="bold")
-        self.update(text)
+            text.append(self._loading, style="bold")
+        return text
