@@ -126,11 +126,11 @@ async def load_sections(service: Service, post: Post, request: int, refresh: boo
         if refresh:
             try:
                 answer = await service.home(refresh=True)
-            except TgError as error:
+            except TgError as failure:
                 # Nothing stored and the site unreachable: the same fallback as at start
                 # (the stored menu, else the built-in list), and why.
                 found, home, _ = await service.sections()
-                post(SectionsLoaded(request, found, home, error, True))
+                post(SectionsLoaded(request, found, home, failure, True))
                 return
             sections = list(answer.page.sections) or builtin_sections()
             post(SectionsLoaded(request, sections, answer, answer.error, True))
