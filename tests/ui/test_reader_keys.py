@@ -10,6 +10,7 @@ import pytest
 from tgreader.config import Config
 from tgreader.render import export_name
 from tgreader.service import Service
+from tgreader.ui import loaders
 from tgreader.ui.dialogs import HelpScreen, SearchScreen
 from tgreader.ui.screen import MainScreen
 from tgreader.ui.widgets import ArticleList, RelatedLink, SectionList
@@ -319,6 +320,7 @@ async def test_o_opens_the_browser_in_a_worker(
     reader: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
+    monkeypatch.setattr(loaders, "console_browser", lambda: None)  # a graphical browser
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
     app = reader()
     async with app.run_test(size=SIZE) as pilot:
@@ -332,6 +334,7 @@ async def test_o_opens_the_browser_in_a_worker(
 async def test_o_without_a_browser_is_a_notification(
     reader: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(loaders, "console_browser", lambda: None)
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: False)
     app = reader()
     async with app.run_test(size=SIZE) as pilot:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -183,3 +183,57 @@ async def test_backspace_in_a_narrow_article_with_no_history_goes_back_to_the_li
         await settle(pilot)
         assert app.focused is screen.articles
         assert "Kinh tế" in screen_text(app)
+
+
+async def test_down_on_the_last_row_loads_more_or_stays_and_up_on_the_first_stays(
+    reader: AppFactory,
+) -> None:
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("tab", "k")
+        assert screen.articles.highlighted == 0  # no wrap to the bottom
+        await pilot.press("G")
+        await settle(pilot)
+        rows = len(screen.articles.rows)
+        assert rows == 6  # the last row asked for page 2
+        await pilot.press("G")
+        assert screen.articles.highlighted == rows - 1  # G: the real last row
+        for _ in range(3):
+            await pilot.press("j")
+            await settle(pilot)
+        assert screen.articles.highlighted == rows - 1  # no wrap to the top
+
+
+async def test_o_with_a_console_browser_suspends_the_reader_while_it_runs(
+    reader: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contextlib import contextmanager
+
+    from tgreader.ui import loaders
+
+    events: list[str] = []
+
+    class Lynx:
+        def open(self, url: str) -> bool:
+            events.append(f"open {url}")
+            return True
+
+    monkeypatch.setattr(loaders, "console_browser", lambda: Lynx())
+    app = reader()
+
+    @contextmanager
+    def suspend() -> Iterator[None]:  # the headless driver cannot really suspend
+        events.append("suspend")
+        yield
+        events.append("resume")
+
+    monkeypatch.setattr(app, "suspend", suspend)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+    assert events == ["suspend", f"open {HOI_NGHI}", "resume"]

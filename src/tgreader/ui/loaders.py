@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.message import Message
 
@@ -33,7 +33,11 @@ from tgreader.ui.messages import (
     SectionsLoaded,
 )
 
+if TYPE_CHECKING:
+    import webbrowser
+
 __all__ = [
+    "console_browser",
     "export_article",
     "load_article",
     "load_bookmarks",
@@ -238,6 +242,19 @@ async def toggle_bookmark(service: Service, post: Post, url: str, title: str) ->
         post(BookmarkToggled(url, now))
 
     await _guard(post, "userdata", 0, url, job())
+
+
+def console_browser() -> webbrowser.BaseBrowser | None:
+    """The browser ``webbrowser`` would use when it is a console one (lynx, w3m, links, or
+    a ``$BROWSER`` command), which takes over the terminal; None for a graphical one."""
+    import webbrowser
+
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return None
+    # Graphical browsers are BackgroundBrowser (a subclass) or have a remote protocol.
+    return browser if type(browser) is webbrowser.GenericBrowser else None
 
 
 async def open_in_browser(post: Post, url: str) -> None:

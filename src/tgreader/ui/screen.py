@@ -774,13 +774,28 @@ class MainScreen(Screen[None]):
 
     def action_open_browser(self) -> None:
         """o: open the page in the system's browser (where it was read from)."""
-        if (target := self._target()) is not None:
-            url = self.ctx.service.site.fetch_url(target[0])
-            self.run_worker(
-                loaders.open_in_browser(self.post_message, url),
-                group="browser",
-                exit_on_error=False,
-            )
+        if (target := self._target()) is None:
+            return
+        url = self.ctx.service.site.fetch_url(target[0])
+        console = loaders.console_browser()
+        if console is not None:
+            # lynx or w3m draws on this terminal: the reader steps aside until it quits.
+            from textual.app import SuspendNotSupported
+
+            try:
+                with self.app.suspend():
+                    opened = console.open(url)
+            except SuspendNotSupported:  # no terminal to hand over (headless)
+                opened = console.open(url)
+            self.refresh(layout=True)
+            if not opened:
+                self._say(self.tr("note.no_browser"), "error")
+            return
+        self.run_worker(
+            loaders.open_in_browser(self.post_message, url),
+            group="browser",
+            exit_on_error=False,
+        )
 
     def action_copy_url(self) -> None:
         """y: copy the article's URL to the clipboard."""

@@ -108,6 +108,21 @@ class _PaneList(OptionList):
         bind("open", "select"),
     ]
 
+    def action_cursor_down(self) -> None:
+        """Down, stopping at the last row (no wrap to the top: more may be loading)."""
+        if self.highlighted is None or self.highlighted < self.option_count - 1:
+            super().action_cursor_down()
+        else:
+            self._at_end()
+
+    def action_cursor_up(self) -> None:
+        """Up, stopping at the first row."""
+        if self.highlighted is None or self.highlighted > 0:
+            super().action_cursor_up()
+
+    def _at_end(self) -> None:
+        """Down was pressed on the last row."""
+
 
 class SectionList(_PaneList):
     """The site's menu."""
@@ -199,6 +214,9 @@ class ArticleList(_PaneList):
     def _near_end(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_index >= len(self.rows) - 1:
             self.post_message(self.NeedMore())
+
+    def _at_end(self) -> None:
+        self.post_message(self.NeedMore())  # down on the last row: load more, or stay
 
 
 class RelatedLink(Static):
