@@ -237,3 +237,29 @@ async def test_o_with_a_console_browser_suspends_the_reader_while_it_runs(
         await pilot.press("o")
         await settle(pilot)
     assert events == ["suspend", f"open {HOI_NGHI}", "resume"]
+
+
+async def test_an_engine_failure_is_told_in_the_interface_language(reader: AppFactory) -> None:
+    missing = f"{BASE}/kinh-te/mot-bai-chua-luu-9999"
+    app = reader()  # offline, over the filled store
+    async with app.run_test(size=SIZE) as pilot:
+        notes = Notes(app)
+        await settle(pilot)
+        main(app)._open_article(missing, focus=True)
+        await settle(pilot)
+        assert notes.errors() == [
+            f"Không tải được: {missing}: chưa có trong bản lưu, và tgreader đang ngoại tuyến"
+        ]
+
+
+def test_engine_causes_in_vietnamese_keep_what_they_quote() -> None:
+    from tgreader.errors import FetchError
+    from tgreader.ui.i18n import Translator
+
+    vi, en = Translator("vi"), Translator("en")
+    error = FetchError("https://tuyengiao.vn/a", "connection failed (refused) after 4 tries")
+    assert vi.error(error) == "https://tuyengiao.vn/a: không kết nối được (refused) sau 4 lần thử"
+    assert en.error(error) == str(error)
+    http = FetchError("https://tuyengiao.vn/b", "unexpected HTTP 503 Service Unavailable")
+    assert vi.error(http) == "https://tuyengiao.vn/b: HTTP 503 Service Unavailable"
+    assert vi.error(ValueError("bug")) == "ValueError: bug"

@@ -6,7 +6,10 @@ templates; their arguments are plain values and the results are shown as plain t
 
 from __future__ import annotations
 
+import re
 from typing import Literal
+
+from tgreader.errors import TgError
 
 __all__ = ["LANGS", "Lang", "Translator", "normalise_lang"]
 
@@ -141,6 +144,46 @@ _STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+# Phrases of the engine's causes (errors.py, fetch.py, service.py, the parser) in
+# Vietnamese; what is not here (a URL, a status line, a detail) stays as it is.
+_CAUSE_PHRASES: dict[str, str] = {
+    "not in the store, and tgreader is offline": (
+        "chưa có trong bản lưu, và tgreader đang ngoại tuyến"
+    ),
+    "connection timed out": "hết thời gian kết nối",
+    "connection lost while reading the body": "mất kết nối khi đang tải trang",
+    "connection failed": "không kết nối được",
+    "timed out": "hết thời gian chờ",
+    "gave up after": "bỏ dở sau",
+    "the deadline": "quá hạn cho một trang",
+    "unexpected ": "",
+    "not an HTML page": "không phải trang HTML",
+    "empty response": "máy chủ trả về trang trống",
+    "too many redirects": "chuyển hướng quá nhiều lần",
+    "redirected off the site to": "bị chuyển ra ngoài trang tới",
+    "no article title found": "không tìm thấy tiêu đề bài viết",
+    "no article body found": "không tìm thấy nội dung bài viết",
+    "no article list found": "không tìm thấy danh sách bài",
+    "empty page": "trang trống",
+    "body larger than": "trang lớn hơn",
+    "not an image": "không phải ảnh",
+    "no content type": "không có kiểu nội dung",
+}
+_CAUSE = re.compile(
+    "|".join(re.escape(p) for p in sorted(_CAUSE_PHRASES, key=len, reverse=True))
+    + r"| after (\d+) tries"
+)
+
+
+def _cause_vi(cause: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return f" sau {match.group(1)} lần thử"
+        return _CAUSE_PHRASES[match.group(0)]
+
+    return _CAUSE.sub(one, cause)
+
+
 def normalise_lang(lang: str | None) -> Lang:
     """``vi`` or ``en``; anything else (or None) is Vietnamese."""
     return "en" if (lang or "").strip().lower().startswith("en") else "vi"
@@ -158,6 +201,14 @@ class Translator:
         entry = _STRINGS.get(key)
         template = entry[self._column] if entry is not None else key
         return template.format(**values) if values else template
+
+    def error(self, error: BaseException) -> str:
+        """``error`` as a line of this language: the URL or file, then the cause (the
+        engine's causes are written in English)."""
+        if not isinstance(error, TgError):
+            return f"{type(error).__name__}: {error}"
+        cause = _cause_vi(error.cause) if self.lang == "vi" else error.cause
+        return f"{error.where}: {cause}"
 
     @staticmethod
     def keys() -> frozenset[str]:

@@ -302,7 +302,7 @@ class MainScreen(Screen[None]):
             network_down = isinstance(error, FetchError) and error.status is None
             if not network_down or self._online is not False:
                 key = "note.offline_copy" if answer is not None else "note.failed"
-                self._say(self.tr(key, error=str(error)), "error")
+                self._say(self.tr(key, error=self.tr.error(error)), "error")
             if network_down:
                 self._online = False
         elif answer is not None and answer.source == "network":
@@ -851,13 +851,7 @@ class MainScreen(Screen[None]):
         if message.kind == "browser":
             text = self.tr("note.no_browser")
         elif message.kind == "export":
-            text = self.tr("note.export_failed", error=str(error))
+            text = self.tr("note.export_failed", error=self.tr.error(error))
         else:
-            text = self.tr("note.failed", error=_describe(error))
+            text = self.tr("note.failed", error=self.tr.error(error))
         self._say(text, "error")
-
-
-def _describe(error: BaseException) -> str:
-    if isinstance(error, TgError):
-        return str(error)
-    return f"{type(error).__name__}: {error}"
