@@ -72,6 +72,20 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Scroll to the end (↓) to pick a related link, or press 1…9",
     ),
     "note.marked_read": ("Đã đánh dấu là đã đọc", "Marked as read"),
+    "note.all_marked": (
+        "Đã đánh dấu {count} bài là đã đọc ({undo}: hoàn tác)",
+        "Marked {count} articles read ({undo}: undo)",
+    ),
+    "note.none_unread_here": (
+        "Danh sách này không còn bài chưa đọc",
+        "Nothing unread in this list",
+    ),
+    "note.nothing_unread": ("Không còn bài chưa đọc nào", "Nothing unread anywhere"),
+    "note.undone": (
+        "Đã hoàn tác: {count} bài lại là chưa đọc",
+        "Undone: {count} articles unread again",
+    ),
+    "note.nothing_to_undo": ("Không có gì để hoàn tác", "Nothing to undo"),
     "note.marked_unread": ("Đã đánh dấu là chưa đọc", "Marked as unread"),
     "note.bookmarked": ("Đã thêm dấu trang", "Bookmarked"),
     "note.unbookmarked": ("Đã bỏ dấu trang", "Bookmark removed"),
@@ -131,6 +145,15 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "key.search": ("Tìm kiếm", "Search"),
     "key.refresh": ("Tải lại", "Refresh"),
     "key.mark_read": ("Đánh dấu đã đọc / chưa đọc", "Mark read / unread"),
+    "key.next_unread": (
+        "Bài chưa đọc kế tiếp (sang chuyên mục sau khi hết)",
+        "Next unread article (on into the next section)",
+    ),
+    "key.mark_all_read": (
+        "Đánh dấu cả danh sách là đã đọc (nhấn lại: hoàn tác)",
+        "Mark the whole list read (again: undo)",
+    ),
+    "key.undo": ("Hoàn tác lần đánh dấu cả danh sách", "Undo marking the whole list"),
     "key.bookmark": ("Thêm / bỏ dấu trang", "Bookmark / unbookmark"),
     "key.bookmarks": ("Xem dấu trang", "Show bookmarks"),
     "key.open_browser": ("Mở trong trình duyệt", "Open in the browser"),

@@ -22,6 +22,7 @@ from tgreader.sections import builtin_sections
 from tgreader.service import Service
 from tgreader.ui.messages import (
     ArticleLoaded,
+    BookmarksKnown,
     BookmarksLoaded,
     BookmarkToggled,
     Exported,
@@ -40,6 +41,7 @@ __all__ = [
     "console_browser",
     "export_article",
     "load_article",
+    "load_bookmarked",
     "load_bookmarks",
     "load_listing",
     "load_sections",
@@ -201,17 +203,18 @@ async def load_bookmarks(service: Service, post: Post, request: int) -> None:
     await _guard(post, "bookmarks", request, "bookmarks", job())
 
 
-async def set_read(service: Service, post: Post, urls: list[str]) -> None:
-    """Mark ``urls`` read because they were opened (the link followed and where it led)."""
+async def set_read(service: Service, post: Post, urls: list[str], read: bool = True) -> None:
+    """Mark ``urls`` read because they were opened (the link followed and where it led), or
+    a whole list read (or unread again, to undo that)."""
 
     def mark() -> None:
         for url in urls:
-            service.userdata.mark_read(url, True)
+            service.userdata.mark_read(url, read)
 
     async def job() -> None:
         await asyncio.to_thread(mark)
         for url in urls:
-            post(ReadToggled(url, True, quiet=True))
+            post(ReadToggled(url, read, quiet=True))
 
     await _guard(post, "userdata", 0, urls[0], job())
 
@@ -234,14 +237,35 @@ async def toggle_read(service: Service, post: Post, urls: list[str]) -> None:
     await _guard(post, "userdata", 0, urls[0], job())
 
 
-async def toggle_bookmark(service: Service, post: Post, url: str, title: str) -> None:
-    """Bookmark ``url``, or remove its bookmark."""
+async def toggle_bookmark(service: Service, post: Post, urls: list[str], title: str) -> None:
+    """Bookmark the article known by ``urls`` (the list's URL and, after a redirect, the
+    final one), or remove its bookmark: all of them follow the first."""
+
+    def flip() -> bool:
+        now = service.userdata.toggle_bookmark(urls[0], title)
+        for url in urls[1:]:
+            if now:
+                service.userdata.add_bookmark(url, title)
+            else:
+                service.userdata.remove_bookmark(url)
+        return now
 
     async def job() -> None:
-        now = await asyncio.to_thread(service.userdata.toggle_bookmark, url, title)
-        post(BookmarkToggled(url, now))
+        post(BookmarkToggled(urls, await asyncio.to_thread(flip)))
 
-    await _guard(post, "userdata", 0, url, job())
+    await _guard(post, "userdata", 0, urls[0], job())
+
+
+async def load_bookmarked(service: Service, post: Post) -> None:
+    """Which articles are bookmarked, for the lists' stars."""
+
+    def read() -> set[str]:
+        return {mark.url for mark in service.userdata.bookmarks()}
+
+    async def job() -> None:
+        post(BookmarksKnown(await asyncio.to_thread(read)))
+
+    await _guard(post, "userdata", 0, "bookmarks", job())
 
 
 def console_browser() -> webbrowser.BaseBrowser | None:

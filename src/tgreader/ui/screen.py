@@ -8,6 +8,7 @@ loading. Each load carries a request number, and an answer to an older request i
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple
@@ -34,6 +35,7 @@ from tgreader.ui.i18n import Translator
 from tgreader.ui.keys import bind, first_key
 from tgreader.ui.messages import (
     ArticleLoaded,
+    BookmarksKnown,
     BookmarksLoaded,
     BookmarkToggled,
     Exported,
@@ -57,6 +59,7 @@ __all__ = ["NARROW_BELOW", "MainScreen", "ReaderContext"]
 
 NARROW_BELOW = 100  # columns: under this, one pane at a time
 STATUS_EVERY_S = 15.0  # how often the page age in the status line is redrawn
+UNDO_S = 8.0  # how long after A pressing it again undoes it (its notification's time)
 
 ListKind = Literal["section", "search", "bookmarks"]
 Nav = Literal["visit", "none"]
@@ -105,6 +108,9 @@ class MainScreen(Screen[None]):
         bind("search", "search", priority=True),
         bind("refresh", "refresh"),
         bind("mark_read", "mark_read"),
+        bind("next_unread", "next_unread"),
+        bind("mark_all_read", "mark_all_read"),
+        bind("undo", "undo"),
         bind("bookmark", "bookmark"),
         bind("bookmarks", "bookmarks"),
         bind("open_browser", "open_browser"),
@@ -143,6 +149,9 @@ class MainScreen(Screen[None]):
         self._nav: Nav = "none"
         self._marked_request = 0
         self._refreshing = False
+        # N looking on into later pages or sections: how many sections it may still open.
+        self._unread_sections: int | None = None
+        self._undo: tuple[list[str], float] | None = None  # what A marked, and when
 
     # --- layout -----------------------------------------------------------------------
 
@@ -196,6 +205,11 @@ class MainScreen(Screen[None]):
         self.view.photos.enabled = self.ctx.service.settings.images != "off"
         self._focus_pane(self.sections)
         self._load_sections(refresh=False)
+        self.run_worker(
+            loaders.load_bookmarked(self.ctx.service, self.post_message),
+            group="userdata",
+            exit_on_error=False,
+        )
         self.set_interval(STATUS_EVERY_S, self._update_status)
         self._update_status()
 
@@ -400,6 +414,7 @@ class MainScreen(Screen[None]):
         else:
             every = [row for page in sorted(self._pages) for row in self._pages[page]]
             self.articles.show(every, message.read | self.articles.read)
+            self._go_on_seeking(top=True)
         self._observe("list", message.answer, message.answer.error if message.final else None)
 
     def _append_rows(self, rows: list[Row], read: set[str]) -> None:
@@ -410,6 +425,7 @@ class MainScreen(Screen[None]):
         if self._step_when_loaded and len(self.articles.rows) > before:
             self._step_when_loaded = False
             self.action_step(1)
+        self._go_on_seeking(top=False, start=before)
 
     def _has_more(self) -> bool:
         if self._list_kind == "search":
@@ -524,6 +540,78 @@ class MainScreen(Screen[None]):
             return
         self.articles.highlighted = target
         self._open_article(rows[target].url, focus=self.narrow)
+
+    def action_next_unread(self) -> None:
+        """N: the next unread article after the cursor; past the end of the list, the
+        next pages, then the next sections (each section once)."""
+        self._seek_unread(len(self.sections.entries), start=self._list_position())
+
+    def _list_position(self) -> int:
+        """Where "after the cursor" starts: after the open article when it is in the list,
+        else at the row under the cursor."""
+        urls = [r.url for r in self.articles.rows]
+        for url in (self._requested, self.article.url if self.article else ""):
+            if url in urls:
+                return urls.index(url) + 1
+        return self.articles.highlighted or 0
+
+    def _seek_unread(self, sections_left: int, start: int) -> None:
+        rows, read = self.articles.rows, self.articles.read
+        found = next((i for i in range(start, len(rows)) if rows[i].url not in read), None)
+        self._unread_sections = None
+        if found is not None:
+            self.articles.highlighted = found
+            self._open_article(rows[found].url, focus=self.narrow)
+        elif self._has_more():
+            self._unread_sections = sections_left  # go on once the next page is in
+            self._need_more()
+        elif self._list_kind == "section" and sections_left > 0 and self.sections.entries:
+            entries = self.sections.entries
+            here = next(
+                (i for i, e in enumerate(entries) if self._section and e.url == self._section.url),
+                -1,
+            )
+            self._unread_sections = sections_left - 1
+            self.sections.highlighted = (here + 1) % len(entries)
+            self._open_section(entries[(here + 1) % len(entries)], focus=False)
+        else:
+            self._say(self.tr("note.nothing_unread"))
+
+    def _go_on_seeking(self, *, top: bool, start: int = 0) -> None:
+        """A page or a section N asked for is in: look on from its first new row."""
+        if self._unread_sections is not None:
+            self._seek_unread(self._unread_sections, start=0 if top else start)
+
+    def action_mark_all_read(self) -> None:
+        """A: every article of the list read; A again soon after (or u) undoes it, unless
+        more unread articles came into the list meanwhile (those are marked then)."""
+        unread = [r.url for r in self.articles.rows if r.url not in self.articles.read]
+        if not unread:
+            if self._undo is not None and time.monotonic() - self._undo[1] < UNDO_S:
+                self.action_undo()
+            else:
+                self._say(self.tr("note.none_unread_here"))
+            return
+        self._undo = (unread, time.monotonic())
+        self._set_read(unread, True)
+        key = first_key("undo", self.ctx.keymap)
+        self._say(self.tr("note.all_marked", count=len(unread), undo=key))
+
+    def action_undo(self) -> None:
+        """u: the articles the last A marked are unread again."""
+        if self._undo is None:
+            self._say(self.tr("note.nothing_to_undo"))
+            return
+        urls, self._undo = self._undo[0], None
+        self._set_read(urls, False)
+        self._say(self.tr("note.undone", count=len(urls)))
+
+    def _set_read(self, urls: list[str], read: bool) -> None:
+        self.run_worker(
+            loaders.set_read(self.ctx.service, self.post_message, urls, read),
+            group="userdata",
+            exit_on_error=False,
+        )
 
     def action_follow(self, number: int) -> None:
         """1…9: follow the Nth "Các tin khác" link."""
@@ -686,7 +774,11 @@ class MainScreen(Screen[None]):
         if not self._current("list", message.request):
             return
         self._done("list")
-        rows = [Row(b.url, b.title) for b in message.bookmarks]
+        # An article bookmarked under two URLs (the list's and, redirected, its own) is one
+        # row: the same title bookmarked at the same moment.
+        twins = {(b.title, round(b.added_at)): b.url for b in reversed(message.bookmarks)}
+        kept = set(twins.values())
+        rows = [Row(b.url, b.title) for b in message.bookmarks if b.url in kept]
         self._show_list("bookmarks", rows, message.read, self.tr("pane.bookmarks", count=len(rows)))
         if not rows:
             self._say(self.tr("note.no_bookmarks"))
@@ -760,14 +852,20 @@ class MainScreen(Screen[None]):
     def action_bookmark(self) -> None:
         """f: bookmark, or remove the bookmark."""
         if (target := self._target()) is not None:
+            urls = self._aliases(target[0])
             self.run_worker(
-                loaders.toggle_bookmark(self.ctx.service, self.post_message, *target),
+                loaders.toggle_bookmark(self.ctx.service, self.post_message, urls, target[1]),
                 group="userdata",
                 exit_on_error=False,
             )
 
+    @on(BookmarksKnown)
+    def _bookmarks_known(self, message: BookmarksKnown) -> None:
+        self.articles.set_marked(message.urls, True)
+
     @on(BookmarkToggled)
     def _bookmark_toggled(self, message: BookmarkToggled) -> None:
+        self.articles.set_marked(set(message.urls), message.bookmarked)
         self._say(self.tr("note.bookmarked" if message.bookmarked else "note.unbookmarked"))
         if self._list_kind == "bookmarks":
             self.action_bookmarks()
@@ -845,6 +943,13 @@ class MainScreen(Screen[None]):
         if isinstance(error, FetchError) and error.status is None:
             self._online = False
             self._update_status()
+        seeking = self._unread_sections
+        if seeking is not None and message.kind in ("more", "listing"):
+            # N looking on past this list: the page it needed cannot be had, so it goes
+            # on into the next section (after saying why, unless it was only the end).
+            if message.kind == "more":
+                self._next_url = None
+            self._seek_unread(seeking, start=len(self.articles.rows))
         if message.kind == "more" and isinstance(error, FetchError) and error.status == 404:
             self._next_url = None  # past the last page: the end of the list, not a failure
             return

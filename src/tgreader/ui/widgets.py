@@ -59,12 +59,18 @@ class Row(NamedTuple):
     hit: bool = False  # a search result: the summary is a snippet, on its own line
 
 
-def row_prompt(row: Row, read: bool) -> Group:
-    """The title, then one line of date and sapo (cut to the pane's width); dim when read.
+BOOKMARK_MARK = "★ "
+
+
+def row_prompt(row: Row, read: bool, marked: bool = False) -> Group:
+    """The title (after a star when bookmarked), then one line of date and sapo (cut to the
+    pane's width); dim when read.
 
     A search hit shows its snippet on a line of its own, starting near the first match.
     """
     title = page_text(row.title, "dim" if read else "bold")
+    if marked:
+        title = Text(BOOKMARK_MARK, style="bold") + title
     line = Text(no_wrap=True, overflow="ellipsis", style="dim")
     if row.when:
         line.append_text(page_text(row.when, "italic"))
@@ -161,6 +167,7 @@ class ArticleList(_PaneList):
         super().__init__(id=id, classes=classes)
         self.rows: list[Row] = []
         self.read: set[str] = set()
+        self.marked: set[str] = set()  # bookmarked articles, of every list
 
     def show(self, rows: Sequence[Row], read: set[str], *, keep: bool = True) -> None:
         """Replace the rows; with ``keep``, the cursor stays on its article and the scroll too."""
@@ -195,9 +202,18 @@ class ArticleList(_PaneList):
     def set_read(self, url: str, read: bool) -> None:
         """Dim (or undim) the row of ``url``."""
         (self.read.add if read else self.read.discard)(url)
+        self._redraw({url})
+
+    def set_marked(self, urls: set[str], marked: bool) -> None:
+        """Star (or unstar) the rows of ``urls``: bookmarked articles."""
+        (self.marked.update if marked else self.marked.difference_update)(urls)
+        self._redraw(urls)
+
+    def _redraw(self, urls: set[str]) -> None:
         for index, row in enumerate(self.rows):
-            if row.url == url:
-                self.replace_option_prompt_at_index(index, row_prompt(row, read))
+            if row.url in urls:
+                prompt = row_prompt(row, row.url in self.read, row.url in self.marked)
+                self.replace_option_prompt_at_index(index, prompt)
 
     @property
     def highlighted_row(self) -> Row | None:
@@ -207,7 +223,7 @@ class ArticleList(_PaneList):
 
     def _make_options(self, rows: Iterable[Row]) -> Iterator[Option | None]:
         for row in rows:
-            yield Option(row_prompt(row, row.url in self.read))
+            yield Option(row_prompt(row, row.url in self.read, row.url in self.marked))
             yield None  # a rule under each article
 
     @on(OptionList.OptionHighlighted)
