@@ -263,3 +263,22 @@ def test_engine_causes_in_vietnamese_keep_what_they_quote() -> None:
     http = FetchError("https://tuyengiao.vn/b", "unexpected HTTP 503 Service Unavailable")
     assert vi.error(http) == "https://tuyengiao.vn/b: HTTP 503 Service Unavailable"
     assert vi.error(ValueError("bug")) == "ValueError: bug"
+
+
+async def test_a_list_that_failed_says_why_in_its_pane_and_the_menu_fits(
+    reader: AppFactory,
+) -> None:
+    from tgreader.model import Section
+
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        longest = max(len(s.name) for s in screen.sections.entries)
+        assert screen.sections.size.width >= longest + 2  # every name on one line
+        screen._open_section(Section("Văn hóa", f"{BASE}/van-hoa"), focus=True)
+        await settle(pilot)
+        await pilot.pause(6)  # the toast has faded; the pane still says it
+        text = screen_text(app)
+        assert "Không tải được danh sách." in text
+        assert "chưa có trong bản lưu" in text

@@ -31,6 +31,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "{open} opens · {next}/{prev} next/previous · {search} search · {help} help",
     ),
     "empty.list": ("(chưa có bài nào)", "(no articles yet)"),
+    "pane.failed": ("Không tải được danh sách.\n{error}", "Could not load the list.\n{error}"),
     "related": ("Các tin khác", "Related articles (Các tin khác)"),
     "status.online": ("trực tuyến", "online"),
     "status.offline": ("ngoại tuyến", "offline"),

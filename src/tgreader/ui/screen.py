@@ -239,6 +239,21 @@ class MainScreen(Screen[None]):
         self.set_focus(pane)
         self._update_status()
 
+    def on_resize(self) -> None:
+        """The sections pane's width follows the screen's."""
+        self._fit_sections()
+
+    def _fit_sections(self) -> None:
+        """Wide layout: the sections pane as wide as its longest name needs, up to a third
+        of the screen; narrow: as the style sheet says (the whole width)."""
+        pane = self.sections
+        if self.narrow:
+            pane.styles.width = None
+            return
+        longest = max((Text(s.name).cell_len for s in pane.entries), default=0)
+        # The border (2), the option list's padding (2) and its scrollbar (2) around it.
+        pane.styles.width = max(24, min(longest + 6, self.size.width // 3))
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The pane holding the focus is the active one (the one shown when narrow)."""
         pane = self._pane_of(event.widget)
@@ -351,6 +366,7 @@ class MainScreen(Screen[None]):
             self._done("sections")
             self._tell_recoveries()
         self.sections.show(message.sections, self._section.url if self._section else None)
+        self._fit_sections()
         self._observe("sections", message.answer, message.error if message.final else None)
         if self._list_kind is None and message.sections:
             self._open_section(message.sections[0], focus=False)
@@ -414,6 +430,8 @@ class MainScreen(Screen[None]):
         else:
             every = [row for page in sorted(self._pages) for row in self._pages[page]]
             self.articles.show(every, message.read | self.articles.read)
+            if not every and message.final:
+                self.articles.show_message(self.tr("empty.list"))
             self._go_on_seeking(top=True)
         self._observe("list", message.answer, message.answer.error if message.final else None)
 
@@ -953,6 +971,9 @@ class MainScreen(Screen[None]):
         if message.kind == "more" and isinstance(error, FetchError) and error.status == 404:
             self._next_url = None  # past the last page: the end of the list, not a failure
             return
+        if message.kind in ("listing", "search", "bookmarks") and not self.articles.rows:
+            # Said in the pane too, where it stays: a toast fades, an empty pane would not.
+            self.articles.show_message(self.tr("pane.failed", error=self.tr.error(error)))
         if message.kind == "browser":
             text = self.tr("note.no_browser")
         elif message.kind == "export":

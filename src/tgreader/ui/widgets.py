@@ -73,7 +73,7 @@ def row_prompt(row: Row, read: bool, marked: bool = False) -> Group:
         title = Text(BOOKMARK_MARK, style="bold") + title
     line = Text(no_wrap=True, overflow="ellipsis", style="dim")
     if row.when:
-        line.append_text(page_text(row.when, "italic"))
+        line.append_text(page_text(row.when))  # not italic: its slant ran into the " · "
     if row.hit and row.summary:
         snippet, marks = _near_first_match(strip_controls(row.summary), row.marks)
         hit = Text(snippet, no_wrap=True, overflow="ellipsis")
@@ -186,6 +186,11 @@ class ArticleList(_PaneList):
             self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
         elif rows:
             self.highlighted = 0
+
+    def show_message(self, text: str) -> None:
+        """No rows: ``text`` (why the list is empty) in their place, until rows come."""
+        self.rows = []
+        self.set_options([Option(page_text(text, "italic"), disabled=True)])
 
     def append(self, rows: Iterable[Row], read: set[str]) -> None:
         """Add rows from a later page, skipping articles already listed."""
