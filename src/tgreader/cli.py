@@ -617,10 +617,12 @@ async def _search(service: Service, args: argparse.Namespace) -> int:
 async def _bookmarks(service: Service, args: argparse.Namespace) -> int:
     marks = service.userdata.bookmarks()
     if args.json:
-        _print_json([{"url": b.url, "title": b.title, "added": b.added_at} for b in marks])
+        _print_json([{"url": b.url, "title": b.title, "added": _iso(b.added_at)} for b in marks])
         return 0
+    if not marks:
+        print("No bookmarks yet: press f on an article in the reader to add one.")
     for mark in marks:
-        print(f"{mark.title}\n  {mark.url}")
+        print(f"{clean(mark.title)}\n  {mark.url}")
     return 0
 
 
@@ -628,21 +630,36 @@ async def _cache(service: Service, args: argparse.Namespace) -> int:
     store = service.store
     if args.cache_command == "info":
         info = store.info()
-        data = {
-            "path": str(info.path),
-            "size": info.file_size,
-            "counts": info.counts,
-            "oldest": _when(info.oldest),
-            "newest": _when(info.newest),
-            "raw_html_bytes": info.raw_bytes,
-            "stored_html_bytes": info.stored_bytes,
-            **_photo_info(service),
-        }
+        photos = service.photos.info()
         if args.json:
-            _print_json(data)
-        else:
-            for key, value in data.items():
-                print(f"{key:>18}: {value}")
+            _print_json(
+                {
+                    "path": str(info.path),
+                    "size": info.file_size,
+                    "counts": info.counts,
+                    "oldest": _iso(info.oldest),
+                    "newest": _iso(info.newest),
+                    "raw_html_bytes": info.raw_bytes,
+                    "stored_html_bytes": info.stored_bytes,
+                    "photos": photos.photos,
+                    "photo_bytes": photos.size,
+                }
+            )
+            return 0
+        kinds = {"article": "articles", "listing": "listing pages", "home": "home pages"}
+        lines = [
+            ("store", f"{info.path} ({_human(info.file_size)})"),
+            *((kinds.get(k, k), f"{n:,}") for k, n in info.counts.items()),
+            (
+                "HTML",
+                f"{_human(info.raw_bytes)} as fetched, {_human(info.stored_bytes)} stored",
+            ),
+            ("photos", f"{photos.photos:,} ({_human(photos.size)})"),
+            ("oldest", _when(info.oldest) or "-"),
+            ("newest", _when(info.newest) or "-"),
+        ]
+        for name, value in lines:
+            print(f"{name:>13}  {value}")
         return 0
     if args.cache_command == "clear" and args.clear_images:
         print(f"Removed {service.photos.clear()} photos.")
@@ -662,13 +679,29 @@ async def _cache(service: Service, args: argparse.Namespace) -> int:
     return 0
 
 
-def _photo_info(service: Service) -> dict[str, Any]:
-    photos = service.photos.info()
-    return {"photos": photos.photos, "photo_bytes": photos.size}
-
-
 def _when(stamp: float | None) -> str | None:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp)) if stamp else None
+
+
+def _iso(stamp: float | None) -> str | None:
+    """ISO 8601 with the local offset, as every time in the JSON output."""
+    if not stamp:
+        return None
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(stamp).astimezone().isoformat(timespec="seconds")
+
+
+def _human(size: int) -> str:
+    """``1.2 MB``: a size as people read it (powers of 1,000, as the caps are written)."""
+    if size < 1000:
+        return f"{size:,} bytes"
+    value = size / 1000
+    for unit in ("KB", "MB"):
+        if value < 1000:
+            return f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:,.1f} GB"
 
 
 _HANDLERS: dict[str, Callable[[Service, argparse.Namespace], Awaitable[int]]] = {

@@ -8,6 +8,7 @@ how old it is and why), and never removes or overwrites what was stored.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -294,14 +295,17 @@ class Service:
                 self.store.touch(url, now, etag=response.etag, last_modified=response.last_modified)
                 return Answer(cached.page, now, "network")
             self._check_redirect(url, response.final_url, kind)
-            page = parser(response.text, response.final_url, self.site)
+            # Parsing and storing run in a thread: a huge or hostile page never holds up
+            # the event loop (the reader's keys, the other pages of a sync).
+            page = await asyncio.to_thread(parser, response.text, response.final_url, self.site)
         except (FetchError, ParseError) as error:
             # A page the site now serves broken is no reason to hide the good stored copy.
             if stored is None:
                 raise
             return cached._replace(error=error)
         fetched_at = time.time()
-        self.store.put(
+        await asyncio.to_thread(
+            self.store.put,
             url,
             page,
             response.text,
@@ -356,8 +360,6 @@ class Service:
         image, damaged, too large): the reader shows the caption alone. Never raises for
         a bad photo; the cause goes to the log.
         """
-        import asyncio
-
         from tgreader.photos import MAX_PHOTO_BYTES, downscale
 
         try:

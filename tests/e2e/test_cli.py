@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -271,3 +273,35 @@ def test_usage_errors(cli: Cli) -> None:
     assert cli("list", "x", "--page", "0").code == 2
     assert cli("--site", "ftp://x", "sections").code == 2
     assert cli("nope").code == 2
+
+
+def test_bookmarks_say_when_there_are_none_and_give_iso_times(
+    cli: Cli, dirs: dict[str, str]
+) -> None:
+    from tgreader.userdata import UserData
+
+    empty = cli("--offline", "bookmarks")
+    assert empty.code == 0
+    assert empty.out.strip() == "No bookmarks yet: press f on an article in the reader to add one."
+    assert json.loads(cli("--offline", "bookmarks", "--json").out) == []
+    with UserData.open(Path(dirs["TGREADER_DATA_DIR"]) / "userdata.sqlite3") as data:
+        data.add_bookmark(SEED, "Bắc Kạn")
+    (mark,) = json.loads(cli("--offline", "bookmarks", "--json").out)
+    added = dt.datetime.fromisoformat(mark["added"])
+    assert added.tzinfo is not None  # an offset, like "published"
+    assert abs(added.timestamp() - dt.datetime.now().timestamp()) < 3600
+
+
+def test_cache_info_reads_as_one_line_per_kind_with_human_sizes(
+    cli: Cli, demo_server: DemoServer
+) -> None:
+    assert cli("--site", demo_server.url, "read", SEED).code == 0
+    lines = cli("--offline", "cache", "info").out.splitlines()
+    named = dict(line.strip().split("  ", 1) for line in lines)
+    assert named["articles"] == "1"
+    assert named["listing pages"] == "0" and named["home pages"] == "0"
+    assert re.fullmatch(r".*pages\.sqlite3 \(\d+\.\d (KB|MB)\)", named["store"])
+    assert re.fullmatch(r"\d+\.\d KB as fetched, \d+\.\d KB stored", named["HTML"])
+    assert named["photos"] == "0 (0 bytes)"
+    info = json.loads(cli("--offline", "cache", "info", "--json").out)
+    assert dt.datetime.fromisoformat(info["newest"]).tzinfo is not None  # ISO 8601

@@ -18,7 +18,7 @@ from tgreader.service import Service
 from tgreader.settings import Settings, apply_config
 from tgreader.text import clean
 from tgreader.ui.i18n import Translator
-from tgreader.ui.keys import DEFAULT_KEYS
+from tgreader.ui.keys import DEFAULT_KEYS, clashes
 from tgreader.ui.screen import MainScreen, ReaderContext
 
 __all__ = ["ReaderApp", "freeze_imports", "make_app", "run"]
@@ -87,6 +87,12 @@ class ReaderApp(App[int]):
             if unknown:
                 self.notify(
                     self.tr("note.keymap_unknown", ids=", ".join(clean(i) for i in unknown)),
+                    severity="warning",
+                    markup=False,
+                )
+            for key, ids in clashes(self.keymap).items():
+                self.notify(
+                    self.tr("note.keymap_clash", keys=clean(key), ids=", ".join(ids)),
                     severity="warning",
                     markup=False,
                 )

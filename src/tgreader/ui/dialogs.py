@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -93,6 +93,30 @@ class SearchScreen(ModalScreen[str | None]):
         with Vertical(id="search-box") as box:
             box.border_title = Text(self._tr("search.prompt"))
             yield Input(self._initial, placeholder=self._tr("search.placeholder"), id="query")
+
+    def on_mount(self) -> None:
+        """The box takes the keys at once."""
+        self.set_focus(self.query_one("#query", Input))
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that came before the box had the focus goes into it."""
+        if self.focused is not self.query_one("#query", Input):
+            self.take_key(event)
+
+    def take_key(self, event: events.Key) -> None:
+        """Type ``event`` into the box: a key typed right after the one that opened it
+        (``/khoa giao⏎`` sent at once) that reached another screen or no widget first."""
+        query = self.query_one("#query", Input)
+        if event.is_printable and event.character:
+            query.insert_text_at_cursor(event.character)
+        elif event.key == "backspace":
+            query.action_delete_left()
+        elif event.key == "enter":
+            self.dismiss(query.value.strip() or None)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:

@@ -6,7 +6,10 @@ templates; their arguments are plain values and the results are shown as plain t
 
 from __future__ import annotations
 
+import re
 from typing import Literal
+
+from tgreader.errors import TgError
 
 __all__ = ["LANGS", "Lang", "Translator", "normalise_lang"]
 
@@ -22,17 +25,20 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "pane.search": ("Tìm: {query} ({count})", "Search: {query} ({count})"),
     "pane.bookmarks": ("Dấu trang ({count})", "Bookmarks ({count})"),
     "placeholder": (
-        "Chọn một bài viết để đọc.\n\nEnter mở bài · n/p bài sau/trước · / tìm · ? trợ giúp",
-        "Choose an article to read.\n\nEnter opens · n/p next/previous · / search · ? help",
+        "Chọn một bài viết để đọc.\n\n"
+        "{open} mở bài · {next}/{prev} bài sau/trước · {search} tìm · {help} trợ giúp",
+        "Choose an article to read.\n\n"
+        "{open} opens · {next}/{prev} next/previous · {search} search · {help} help",
     ),
     "empty.list": ("(chưa có bài nào)", "(no articles yet)"),
+    "pane.failed": ("Không tải được danh sách.\n{error}", "Could not load the list.\n{error}"),
     "related": ("Các tin khác", "Related articles (Các tin khác)"),
     "status.online": ("trực tuyến", "online"),
     "status.offline": ("ngoại tuyến", "offline"),
     "status.age": ("cập nhật {age}", "updated {age}"),
     "status.from": ("bản lưu từ {origin}", "stored from {origin}"),
     "status.loading": ("đang tải: {what}", "loading: {what}"),
-    "status.keys": ("? trợ giúp · q thoát", "? help · q quit"),
+    "status.keys": ("{help} trợ giúp · {quit} thoát", "{help} help · {quit} quit"),
     "status.demo": ("demo", "demo"),
     "age.now": ("vừa xong", "just now"),
     "age.s": ("{n} giây trước", "{n} s ago"),
@@ -67,6 +73,20 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Scroll to the end (↓) to pick a related link, or press 1…9",
     ),
     "note.marked_read": ("Đã đánh dấu là đã đọc", "Marked as read"),
+    "note.all_marked": (
+        "Đã đánh dấu {count} bài là đã đọc ({undo}: hoàn tác)",
+        "Marked {count} articles read ({undo}: undo)",
+    ),
+    "note.none_unread_here": (
+        "Danh sách này không còn bài chưa đọc",
+        "Nothing unread in this list",
+    ),
+    "note.nothing_unread": ("Không còn bài chưa đọc nào", "Nothing unread anywhere"),
+    "note.undone": (
+        "Đã hoàn tác: {count} bài lại là chưa đọc",
+        "Undone: {count} articles unread again",
+    ),
+    "note.nothing_to_undo": ("Không có gì để hoàn tác", "Nothing to undo"),
     "note.marked_unread": ("Đã đánh dấu là chưa đọc", "Marked as unread"),
     "note.bookmarked": ("Đã thêm dấu trang", "Bookmarked"),
     "note.unbookmarked": ("Đã bỏ dấu trang", "Bookmark removed"),
@@ -83,9 +103,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "[keymap] có mã phím không biết: {ids}",
         "[keymap] names unknown binding ids: {ids}",
     ),
+    "note.keymap_clash": (
+        "[keymap] giao phím {keys} cho nhiều việc: {ids}",
+        "[keymap] gives the key {keys} to several bindings: {ids}",
+    ),
     "note.theme_unknown": ("Không có giao diện màu: {theme}", "No such theme: {theme}"),
     "note.end_of_list": ("Đã hết danh sách", "End of the list"),
-    "note.history_empty": ("Không còn bài nào để quay lại", "Nothing further in the history"),
+    "note.history_empty": ("Không còn bài nào để quay lại", "Nothing to go back to"),
+    "note.nothing_forward": ("Không còn bài nào để tiến tới", "Nothing to go forward to"),
     # search and help
     "search.prompt": (
         "Tìm trong các bài đã lưu (không cần dấu)",
@@ -121,6 +146,15 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "key.search": ("Tìm kiếm", "Search"),
     "key.refresh": ("Tải lại", "Refresh"),
     "key.mark_read": ("Đánh dấu đã đọc / chưa đọc", "Mark read / unread"),
+    "key.next_unread": (
+        "Bài chưa đọc kế tiếp (sang chuyên mục sau khi hết)",
+        "Next unread article (on into the next section)",
+    ),
+    "key.mark_all_read": (
+        "Đánh dấu cả danh sách là đã đọc (nhấn lại: hoàn tác)",
+        "Mark the whole list read (again: undo)",
+    ),
+    "key.undo": ("Hoàn tác lần đánh dấu cả danh sách", "Undo marking the whole list"),
     "key.bookmark": ("Thêm / bỏ dấu trang", "Bookmark / unbookmark"),
     "key.bookmarks": ("Xem dấu trang", "Show bookmarks"),
     "key.open_browser": ("Mở trong trình duyệt", "Open in the browser"),
@@ -132,6 +166,46 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "key.quit": ("Thoát", "Quit"),
     "key.close": ("Đóng hộp thoại", "Close a dialog"),
 }
+
+
+# Phrases of the engine's causes (errors.py, fetch.py, service.py, the parser) in
+# Vietnamese; what is not here (a URL, a status line, a detail) stays as it is.
+_CAUSE_PHRASES: dict[str, str] = {
+    "not in the store, and tgreader is offline": (
+        "chưa có trong bản lưu, và tgreader đang ngoại tuyến"
+    ),
+    "connection timed out": "hết thời gian kết nối",
+    "connection lost while reading the body": "mất kết nối khi đang tải trang",
+    "connection failed": "không kết nối được",
+    "timed out": "hết thời gian chờ",
+    "gave up after": "bỏ dở sau",
+    "the deadline": "quá hạn cho một trang",
+    "unexpected ": "",
+    "not an HTML page": "không phải trang HTML",
+    "empty response": "máy chủ trả về trang trống",
+    "too many redirects": "chuyển hướng quá nhiều lần",
+    "redirected off the site to": "bị chuyển ra ngoài trang tới",
+    "no article title found": "không tìm thấy tiêu đề bài viết",
+    "no article body found": "không tìm thấy nội dung bài viết",
+    "no article list found": "không tìm thấy danh sách bài",
+    "empty page": "trang trống",
+    "body larger than": "trang lớn hơn",
+    "not an image": "không phải ảnh",
+    "no content type": "không có kiểu nội dung",
+}
+_CAUSE = re.compile(
+    "|".join(re.escape(p) for p in sorted(_CAUSE_PHRASES, key=len, reverse=True))
+    + r"| after (\d+) tries"
+)
+
+
+def _cause_vi(cause: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return f" sau {match.group(1)} lần thử"
+        return _CAUSE_PHRASES[match.group(0)]
+
+    return _CAUSE.sub(one, cause)
 
 
 def normalise_lang(lang: str | None) -> Lang:
@@ -151,6 +225,14 @@ class Translator:
         entry = _STRINGS.get(key)
         template = entry[self._column] if entry is not None else key
         return template.format(**values) if values else template
+
+    def error(self, error: BaseException) -> str:
+        """``error`` as a line of this language: the URL or file, then the cause (the
+        engine's causes are written in English)."""
+        if not isinstance(error, TgError):
+            return f"{type(error).__name__}: {error}"
+        cause = _cause_vi(error.cause) if self.lang == "vi" else error.cause
+        return f"{error.where}: {cause}"
 
     @staticmethod
     def keys() -> frozenset[str]:

@@ -11,7 +11,15 @@ from collections.abc import Mapping
 
 from textual.binding import Binding
 
-__all__ = ["DEFAULT_KEYS", "HELP_ORDER", "bind", "key_display", "keys_for"]
+__all__ = [
+    "DEFAULT_KEYS",
+    "HELP_ORDER",
+    "bind",
+    "clashes",
+    "first_key",
+    "key_display",
+    "keys_for",
+]
 
 # id -> default keys (Textual key names, comma-separated), in the help screen's order.
 DEFAULT_KEYS: dict[str, str] = {
@@ -32,6 +40,9 @@ DEFAULT_KEYS: dict[str, str] = {
     "search": "slash",
     "refresh": "r",
     "mark_read": "m",
+    "next_unread": "N",
+    "mark_all_read": "A",
+    "undo": "u",
     "bookmark": "f",
     "bookmarks": "F",
     "open_browser": "o",
@@ -68,10 +79,22 @@ _DISPLAY = {
 }
 
 
-def bind(binding_id: str, action: str, description: str = "", *, show: bool = False) -> Binding:
+def bind(
+    binding_id: str,
+    action: str,
+    description: str = "",
+    *,
+    show: bool = False,
+    priority: bool = False,
+) -> Binding:
     """A Binding for ``binding_id`` with its default keys (remappable by id)."""
     return Binding(
-        DEFAULT_KEYS[binding_id], action, description or binding_id, show=show, id=binding_id
+        DEFAULT_KEYS[binding_id],
+        action,
+        description or binding_id,
+        show=show,
+        id=binding_id,
+        priority=priority,
     )
 
 
@@ -88,3 +111,22 @@ def key_display(keys: str) -> str:
         name = _DISPLAY.get(last, last)
         shown.append("+".join([*(m.capitalize() for m in mods), name]))
     return " ".join(shown)
+
+
+def first_key(binding_id: str, keymap: Mapping[str, str]) -> str:
+    """The first key in force for ``binding_id``, as a hint shows it (``?``, ``Q``)."""
+    keys = [k.strip() for k in keys_for(binding_id, keymap).split(",") if k.strip()]
+    return key_display(keys[0]) if keys else ""
+
+
+def clashes(keymap: Mapping[str, str]) -> dict[str, list[str]]:
+    """Each key that the keymap leaves with two or more bindings (all but one of them would
+    silently never run), with their ids; keys no remapped binding has are not looked at."""
+    holders: dict[str, list[str]] = {}
+    for binding_id in DEFAULT_KEYS:
+        for key in keys_for(binding_id, keymap).split(","):
+            if key.strip():
+                holders.setdefault(key.strip(), []).append(binding_id)
+    return {
+        key: ids for key, ids in holders.items() if len(ids) > 1 and any(i in keymap for i in ids)
+    }

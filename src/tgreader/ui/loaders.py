@@ -12,15 +12,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.message import Message
 
+from tgreader.errors import TgError
 from tgreader.model import Article, Home, Listing
 from tgreader.sections import builtin_sections
 from tgreader.service import Service
 from tgreader.ui.messages import (
     ArticleLoaded,
+    BookmarksKnown,
     BookmarksLoaded,
     BookmarkToggled,
     Exported,
@@ -32,9 +34,14 @@ from tgreader.ui.messages import (
     SectionsLoaded,
 )
 
+if TYPE_CHECKING:
+    import webbrowser
+
 __all__ = [
+    "console_browser",
     "export_article",
     "load_article",
+    "load_bookmarked",
     "load_bookmarks",
     "load_listing",
     "load_sections",
@@ -123,7 +130,14 @@ async def load_sections(service: Service, post: Post, request: int, refresh: boo
 
     async def job() -> None:
         if refresh:
-            answer = await service.home(refresh=True)
+            try:
+                answer = await service.home(refresh=True)
+            except TgError as failure:
+                # Nothing stored and the site unreachable: the same fallback as at start
+                # (the stored menu, else the built-in list), and why.
+                found, home, _ = await service.sections()
+                post(SectionsLoaded(request, found, home, failure, True))
+                return
             sections = list(answer.page.sections) or builtin_sections()
             post(SectionsLoaded(request, sections, answer, answer.error, True))
         else:
@@ -189,43 +203,82 @@ async def load_bookmarks(service: Service, post: Post, request: int) -> None:
     await _guard(post, "bookmarks", request, "bookmarks", job())
 
 
-async def set_read(service: Service, post: Post, urls: list[str]) -> None:
-    """Mark ``urls`` read because they were opened (the link followed and where it led)."""
+async def set_read(service: Service, post: Post, urls: list[str], read: bool = True) -> None:
+    """Mark ``urls`` read because they were opened (the link followed and where it led), or
+    a whole list read (or unread again, to undo that)."""
 
     def mark() -> None:
         for url in urls:
-            service.userdata.mark_read(url, True)
+            service.userdata.mark_read(url, read)
 
     async def job() -> None:
         await asyncio.to_thread(mark)
         for url in urls:
-            post(ReadToggled(url, True, quiet=True))
+            post(ReadToggled(url, read, quiet=True))
 
     await _guard(post, "userdata", 0, urls[0], job())
 
 
-async def toggle_read(service: Service, post: Post, url: str) -> None:
-    """Flip the read state of ``url``."""
+async def toggle_read(service: Service, post: Post, urls: list[str]) -> None:
+    """Flip the read state of an article known by ``urls`` (the list's URL and, after a
+    redirect, the final one): all of them follow the first."""
 
     def flip() -> bool:
-        read = not service.userdata.is_read(url)
-        service.userdata.mark_read(url, read)
+        read = not service.userdata.is_read(urls[0])
+        for url in urls:
+            service.userdata.mark_read(url, read)
         return read
 
     async def job() -> None:
-        post(ReadToggled(url, await asyncio.to_thread(flip), quiet=False))
+        read = await asyncio.to_thread(flip)
+        for index, url in enumerate(urls):
+            post(ReadToggled(url, read, quiet=index > 0))
 
-    await _guard(post, "userdata", 0, url, job())
+    await _guard(post, "userdata", 0, urls[0], job())
 
 
-async def toggle_bookmark(service: Service, post: Post, url: str, title: str) -> None:
-    """Bookmark ``url``, or remove its bookmark."""
+async def toggle_bookmark(service: Service, post: Post, urls: list[str], title: str) -> None:
+    """Bookmark the article known by ``urls`` (the list's URL and, after a redirect, the
+    final one), or remove its bookmark: all of them follow the first."""
+
+    def flip() -> bool:
+        now = service.userdata.toggle_bookmark(urls[0], title)
+        for url in urls[1:]:
+            if now:
+                service.userdata.add_bookmark(url, title)
+            else:
+                service.userdata.remove_bookmark(url)
+        return now
 
     async def job() -> None:
-        now = await asyncio.to_thread(service.userdata.toggle_bookmark, url, title)
-        post(BookmarkToggled(url, now))
+        post(BookmarkToggled(urls, await asyncio.to_thread(flip)))
 
-    await _guard(post, "userdata", 0, url, job())
+    await _guard(post, "userdata", 0, urls[0], job())
+
+
+async def load_bookmarked(service: Service, post: Post) -> None:
+    """Which articles are bookmarked, for the lists' stars."""
+
+    def read() -> set[str]:
+        return {mark.url for mark in service.userdata.bookmarks()}
+
+    async def job() -> None:
+        post(BookmarksKnown(await asyncio.to_thread(read)))
+
+    await _guard(post, "userdata", 0, "bookmarks", job())
+
+
+def console_browser() -> webbrowser.BaseBrowser | None:
+    """The browser ``webbrowser`` would use when it is a console one (lynx, w3m, links, or
+    a ``$BROWSER`` command), which takes over the terminal; None for a graphical one."""
+    import webbrowser
+
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return None
+    # Graphical browsers are BackgroundBrowser (a subclass) or have a remote protocol.
+    return browser if type(browser) is webbrowser.GenericBrowser else None
 
 
 async def open_in_browser(post: Post, url: str) -> None:

@@ -21,6 +21,7 @@ from tgreader.userdata import Bookmark
 __all__ = [
     "ArticleLoaded",
     "BookmarkToggled",
+    "BookmarksKnown",
     "BookmarksLoaded",
     "Exported",
     "ListingLoaded",
@@ -111,6 +112,14 @@ class BookmarksLoaded(Message):
         self.read = read
 
 
+class BookmarksKnown(Message):
+    """The URLs of every bookmarked article (the lists star them)."""
+
+    def __init__(self, urls: set[str]) -> None:
+        super().__init__()
+        self.urls = urls
+
+
 class ReadToggled(Message):
     """``url`` is now read (or unread); ``quiet`` when it happened by opening the article."""
 
@@ -122,11 +131,11 @@ class ReadToggled(Message):
 
 
 class BookmarkToggled(Message):
-    """``url`` is now bookmarked (or not)."""
+    """The article known by ``urls`` is now bookmarked (or not)."""
 
-    def __init__(self, url: str, bookmarked: bool) -> None:
+    def __init__(self, urls: list[str], bookmarked: bool) -> None:
         super().__init__()
-        self.url = url
+        self.urls = urls
         self.bookmarked = bookmarked
 
 

@@ -8,6 +8,7 @@ loading. Each load carries a request number, and an answer to an older request i
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple
@@ -31,9 +32,10 @@ from tgreader.text import strip_controls
 from tgreader.ui import loaders
 from tgreader.ui.history import History, Place
 from tgreader.ui.i18n import Translator
-from tgreader.ui.keys import bind
+from tgreader.ui.keys import bind, first_key
 from tgreader.ui.messages import (
     ArticleLoaded,
+    BookmarksKnown,
     BookmarksLoaded,
     BookmarkToggled,
     Exported,
@@ -57,6 +59,7 @@ __all__ = ["NARROW_BELOW", "MainScreen", "ReaderContext"]
 
 NARROW_BELOW = 100  # columns: under this, one pane at a time
 STATUS_EVERY_S = 15.0  # how often the page age in the status line is redrawn
+UNDO_S = 8.0  # how long after A pressing it again undoes it (its notification's time)
 
 ListKind = Literal["section", "search", "bookmarks"]
 Nav = Literal["visit", "none"]
@@ -100,9 +103,14 @@ class MainScreen(Screen[None]):
         *(bind(f"follow_{n}", f"follow({n})") for n in range(1, 10)),
         bind("back", "back"),
         bind("forward", "forward"),
-        bind("search", "search"),
+        # At once, as the key arrives (a priority binding), not after the keys typed after
+        # it have gone to the list: "/khoa giao⏎" sent at once is all the query's.
+        bind("search", "search", priority=True),
         bind("refresh", "refresh"),
         bind("mark_read", "mark_read"),
+        bind("next_unread", "next_unread"),
+        bind("mark_all_read", "mark_all_read"),
+        bind("undo", "undo"),
         bind("bookmark", "bookmark"),
         bind("bookmarks", "bookmarks"),
         bind("open_browser", "open_browser"),
@@ -141,6 +149,9 @@ class MainScreen(Screen[None]):
         self._nav: Nav = "none"
         self._marked_request = 0
         self._refreshing = False
+        # N looking on into later pages or sections: how many sections it may still open.
+        self._unread_sections: int | None = None
+        self._undo: tuple[list[str], float] | None = None  # what A marked, and when
 
     # --- layout -----------------------------------------------------------------------
 
@@ -154,10 +165,17 @@ class MainScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield SectionList(id="sections", classes="pane")
             yield ArticleList(id="articles", classes="pane")
-            yield ArticleView(self.tr("placeholder"), id="article")
+            yield ArticleView(self._hint("placeholder"), id="article")
         with Horizontal(id="statusbar"):
             yield StatusLine(id="status")
-            yield Static(Text(self.tr("status.keys")), markup=False, id="keys")
+            yield Static(Text(self._hint("status.keys")), markup=False, id="keys")
+
+    def _hint(self, key: str) -> str:
+        """An interface string naming keys, with the keys in force (the keymap's)."""
+        ids = {"open": "open", "next": "next_article", "prev": "prev_article"}
+        ids |= {"search": "search", "help": "help", "quit": "quit"}
+        keys = {name: first_key(i, self.ctx.keymap) for name, i in ids.items()}
+        return self.tr(key, **keys)
 
     @property
     def sections(self) -> SectionList:
@@ -187,6 +205,11 @@ class MainScreen(Screen[None]):
         self.view.photos.enabled = self.ctx.service.settings.images != "off"
         self._focus_pane(self.sections)
         self._load_sections(refresh=False)
+        self.run_worker(
+            loaders.load_bookmarked(self.ctx.service, self.post_message),
+            group="userdata",
+            exit_on_error=False,
+        )
         self.set_interval(STATUS_EVERY_S, self._update_status)
         self._update_status()
 
@@ -215,6 +238,21 @@ class MainScreen(Screen[None]):
         # right after this one (Shift+Tab, then j) must go to the pane they were meant for.
         self.set_focus(pane)
         self._update_status()
+
+    def on_resize(self) -> None:
+        """The sections pane's width follows the screen's."""
+        self._fit_sections()
+
+    def _fit_sections(self) -> None:
+        """Wide layout: the sections pane as wide as its longest name needs, up to a third
+        of the screen; narrow: as the style sheet says (the whole width)."""
+        pane = self.sections
+        if self.narrow:
+            pane.styles.width = None
+            return
+        longest = max((Text(s.name).cell_len for s in pane.entries), default=0)
+        # The border (2), the option list's padding (2) and its scrollbar (2) around it.
+        pane.styles.width = max(24, min(longest + 6, self.size.width // 3))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The pane holding the focus is the active one (the one shown when narrow)."""
@@ -293,7 +331,7 @@ class MainScreen(Screen[None]):
             network_down = isinstance(error, FetchError) and error.status is None
             if not network_down or self._online is not False:
                 key = "note.offline_copy" if answer is not None else "note.failed"
-                self._say(self.tr(key, error=str(error)), "error")
+                self._say(self.tr(key, error=self.tr.error(error)), "error")
             if network_down:
                 self._online = False
         elif answer is not None and answer.source == "network":
@@ -328,6 +366,7 @@ class MainScreen(Screen[None]):
             self._done("sections")
             self._tell_recoveries()
         self.sections.show(message.sections, self._section.url if self._section else None)
+        self._fit_sections()
         self._observe("sections", message.answer, message.error if message.final else None)
         if self._list_kind is None and message.sections:
             self._open_section(message.sections[0], focus=False)
@@ -391,6 +430,9 @@ class MainScreen(Screen[None]):
         else:
             every = [row for page in sorted(self._pages) for row in self._pages[page]]
             self.articles.show(every, message.read | self.articles.read)
+            if not every and message.final:
+                self.articles.show_message(self.tr("empty.list"))
+            self._go_on_seeking(top=True)
         self._observe("list", message.answer, message.answer.error if message.final else None)
 
     def _append_rows(self, rows: list[Row], read: set[str]) -> None:
@@ -401,6 +443,7 @@ class MainScreen(Screen[None]):
         if self._step_when_loaded and len(self.articles.rows) > before:
             self._step_when_loaded = False
             self.action_step(1)
+        self._go_on_seeking(top=False, start=before)
 
     def _has_more(self) -> bool:
         if self._list_kind == "search":
@@ -498,12 +541,11 @@ class MainScreen(Screen[None]):
         urls = [r.url for r in rows]
         open_urls = [self._requested, self.article.url] if self.article is not None else []
         if shown := [u for u in open_urls if u in urls]:
-            base = urls.index(shown[0])
+            target = urls.index(shown[0]) + delta
+        elif self.articles.highlighted is not None:
+            target = self.articles.highlighted  # nothing of this list open: the cursor's row
         else:
-            base = self.articles.highlighted if self.articles.highlighted is not None else -1
-            if base < 0 and delta < 0:
-                return
-        target = base + delta
+            target = 0 if delta > 0 else -1
         if target >= len(rows):
             if self._has_more():
                 self._step_when_loaded = True  # go on once the next page is in
@@ -516,6 +558,78 @@ class MainScreen(Screen[None]):
             return
         self.articles.highlighted = target
         self._open_article(rows[target].url, focus=self.narrow)
+
+    def action_next_unread(self) -> None:
+        """N: the next unread article after the cursor; past the end of the list, the
+        next pages, then the next sections (each section once)."""
+        self._seek_unread(len(self.sections.entries), start=self._list_position())
+
+    def _list_position(self) -> int:
+        """Where "after the cursor" starts: after the open article when it is in the list,
+        else at the row under the cursor."""
+        urls = [r.url for r in self.articles.rows]
+        for url in (self._requested, self.article.url if self.article else ""):
+            if url in urls:
+                return urls.index(url) + 1
+        return self.articles.highlighted or 0
+
+    def _seek_unread(self, sections_left: int, start: int) -> None:
+        rows, read = self.articles.rows, self.articles.read
+        found = next((i for i in range(start, len(rows)) if rows[i].url not in read), None)
+        self._unread_sections = None
+        if found is not None:
+            self.articles.highlighted = found
+            self._open_article(rows[found].url, focus=self.narrow)
+        elif self._has_more():
+            self._unread_sections = sections_left  # go on once the next page is in
+            self._need_more()
+        elif self._list_kind == "section" and sections_left > 0 and self.sections.entries:
+            entries = self.sections.entries
+            here = next(
+                (i for i, e in enumerate(entries) if self._section and e.url == self._section.url),
+                -1,
+            )
+            self._unread_sections = sections_left - 1
+            self.sections.highlighted = (here + 1) % len(entries)
+            self._open_section(entries[(here + 1) % len(entries)], focus=False)
+        else:
+            self._say(self.tr("note.nothing_unread"))
+
+    def _go_on_seeking(self, *, top: bool, start: int = 0) -> None:
+        """A page or a section N asked for is in: look on from its first new row."""
+        if self._unread_sections is not None:
+            self._seek_unread(self._unread_sections, start=0 if top else start)
+
+    def action_mark_all_read(self) -> None:
+        """A: every article of the list read; A again soon after (or u) undoes it, unless
+        more unread articles came into the list meanwhile (those are marked then)."""
+        unread = [r.url for r in self.articles.rows if r.url not in self.articles.read]
+        if not unread:
+            if self._undo is not None and time.monotonic() - self._undo[1] < UNDO_S:
+                self.action_undo()
+            else:
+                self._say(self.tr("note.none_unread_here"))
+            return
+        self._undo = (unread, time.monotonic())
+        self._set_read(unread, True)
+        key = first_key("undo", self.ctx.keymap)
+        self._say(self.tr("note.all_marked", count=len(unread), undo=key))
+
+    def action_undo(self) -> None:
+        """u: the articles the last A marked are unread again."""
+        if self._undo is None:
+            self._say(self.tr("note.nothing_to_undo"))
+            return
+        urls, self._undo = self._undo[0], None
+        self._set_read(urls, False)
+        self._say(self.tr("note.undone", count=len(urls)))
+
+    def _set_read(self, urls: list[str], read: bool) -> None:
+        self.run_worker(
+            loaders.set_read(self.ctx.service, self.post_message, urls, read),
+            group="userdata",
+            exit_on_error=False,
+        )
 
     def action_follow(self, number: int) -> None:
         """1…9: follow the Nth "Các tin khác" link."""
@@ -599,17 +713,21 @@ class MainScreen(Screen[None]):
             self._say(self.tr("note.link_hint"))
 
     def action_back(self) -> None:
-        """Back to the article read before, where the reader left it."""
-        self._travel(self._history.back)
+        """Back to the article read before, where the reader left it; in the narrow
+        layout, with nothing to go back to, back to the list."""
+        if self.narrow and self.view.has_class("-active") and not self._history.can_go_back:
+            self._focus_pane(self.articles)
+            return
+        self._travel(self._history.back, "note.history_empty")
 
     def action_forward(self) -> None:
         """Forward again after going back."""
-        self._travel(self._history.forward)
+        self._travel(self._history.forward, "note.nothing_forward")
 
-    def _travel(self, step: Callable[[Place | None], Place | None]) -> None:
+    def _travel(self, step: Callable[[Place | None], Place | None], nothing: str) -> None:
         target = step(self._place())
         if target is None:
-            self._say(self.tr("note.history_empty"))
+            self._say(self.tr(nothing))
             return
         self._open_article(target.url, focus=True, place=target, nav="none")
 
@@ -674,7 +792,11 @@ class MainScreen(Screen[None]):
         if not self._current("list", message.request):
             return
         self._done("list")
-        rows = [Row(b.url, b.title) for b in message.bookmarks]
+        # An article bookmarked under two URLs (the list's and, redirected, its own) is one
+        # row: the same title bookmarked at the same moment.
+        twins = {(b.title, round(b.added_at)): b.url for b in reversed(message.bookmarks)}
+        kept = set(twins.values())
+        rows = [Row(b.url, b.title) for b in message.bookmarks if b.url in kept]
         self._show_list("bookmarks", rows, message.read, self.tr("pane.bookmarks", count=len(rows)))
         if not rows:
             self._say(self.tr("note.no_bookmarks"))
@@ -722,11 +844,18 @@ class MainScreen(Screen[None]):
         if self.article is not None:
             self._open_article(self.article.url, focus=False, nav="none", refresh=True)
 
+    def _aliases(self, url: str) -> list[str]:
+        """``url`` and, when it is the open article's, the other URL it is known by (the
+        list's, before a redirect, and the final one)."""
+        if self.article is not None and url in (self._requested, self.article.url):
+            return list(dict.fromkeys([url, self._requested, self.article.url]))
+        return [url]
+
     def action_mark_read(self) -> None:
         """m: flip read / unread."""
         if (target := self._target()) is not None:
             self.run_worker(
-                loaders.toggle_read(self.ctx.service, self.post_message, target[0]),
+                loaders.toggle_read(self.ctx.service, self.post_message, self._aliases(target[0])),
                 group="userdata",
                 exit_on_error=False,
             )
@@ -741,27 +870,48 @@ class MainScreen(Screen[None]):
     def action_bookmark(self) -> None:
         """f: bookmark, or remove the bookmark."""
         if (target := self._target()) is not None:
+            urls = self._aliases(target[0])
             self.run_worker(
-                loaders.toggle_bookmark(self.ctx.service, self.post_message, *target),
+                loaders.toggle_bookmark(self.ctx.service, self.post_message, urls, target[1]),
                 group="userdata",
                 exit_on_error=False,
             )
 
+    @on(BookmarksKnown)
+    def _bookmarks_known(self, message: BookmarksKnown) -> None:
+        self.articles.set_marked(message.urls, True)
+
     @on(BookmarkToggled)
     def _bookmark_toggled(self, message: BookmarkToggled) -> None:
+        self.articles.set_marked(set(message.urls), message.bookmarked)
         self._say(self.tr("note.bookmarked" if message.bookmarked else "note.unbookmarked"))
         if self._list_kind == "bookmarks":
             self.action_bookmarks()
 
     def action_open_browser(self) -> None:
         """o: open the page in the system's browser (where it was read from)."""
-        if (target := self._target()) is not None:
-            url = self.ctx.service.site.fetch_url(target[0])
-            self.run_worker(
-                loaders.open_in_browser(self.post_message, url),
-                group="browser",
-                exit_on_error=False,
-            )
+        if (target := self._target()) is None:
+            return
+        url = self.ctx.service.site.fetch_url(target[0])
+        console = loaders.console_browser()
+        if console is not None:
+            # lynx or w3m draws on this terminal: the reader steps aside until it quits.
+            from textual.app import SuspendNotSupported
+
+            try:
+                with self.app.suspend():
+                    opened = console.open(url)
+            except SuspendNotSupported:  # no terminal to hand over (headless)
+                opened = console.open(url)
+            self.refresh(layout=True)
+            if not opened:
+                self._say(self.tr("note.no_browser"), "error")
+            return
+        self.run_worker(
+            loaders.open_in_browser(self.post_message, url),
+            group="browser",
+            exit_on_error=False,
+        )
 
     def action_copy_url(self) -> None:
         """y: copy the article's URL to the clipboard."""
@@ -811,19 +961,23 @@ class MainScreen(Screen[None]):
         if isinstance(error, FetchError) and error.status is None:
             self._online = False
             self._update_status()
+        seeking = self._unread_sections
+        if seeking is not None and message.kind in ("more", "listing"):
+            # N looking on past this list: the page it needed cannot be had, so it goes
+            # on into the next section (after saying why, unless it was only the end).
+            if message.kind == "more":
+                self._next_url = None
+            self._seek_unread(seeking, start=len(self.articles.rows))
         if message.kind == "more" and isinstance(error, FetchError) and error.status == 404:
             self._next_url = None  # past the last page: the end of the list, not a failure
             return
+        if message.kind in ("listing", "search", "bookmarks") and not self.articles.rows:
+            # Said in the pane too, where it stays: a toast fades, an empty pane would not.
+            self.articles.show_message(self.tr("pane.failed", error=self.tr.error(error)))
         if message.kind == "browser":
             text = self.tr("note.no_browser")
         elif message.kind == "export":
-            text = self.tr("note.export_failed", error=str(error))
+            text = self.tr("note.export_failed", error=self.tr.error(error))
         else:
-            text = self.tr("note.failed", error=_describe(error))
+            text = self.tr("note.failed", error=self.tr.error(error))
         self._say(text, "error")
-
-
-def _describe(error: BaseException) -> str:
-    if isinstance(error, TgError):
-        return str(error)
-    return f"{type(error).__name__}: {error}"

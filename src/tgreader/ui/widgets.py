@@ -59,15 +59,21 @@ class Row(NamedTuple):
     hit: bool = False  # a search result: the summary is a snippet, on its own line
 
 
-def row_prompt(row: Row, read: bool) -> Group:
-    """The title, then one line of date and sapo (cut to the pane's width); dim when read.
+BOOKMARK_MARK = "★ "
+
+
+def row_prompt(row: Row, read: bool, marked: bool = False) -> Group:
+    """The title (after a star when bookmarked), then one line of date and sapo (cut to the
+    pane's width); dim when read.
 
     A search hit shows its snippet on a line of its own, starting near the first match.
     """
     title = page_text(row.title, "dim" if read else "bold")
+    if marked:
+        title = Text(BOOKMARK_MARK, style="bold") + title
     line = Text(no_wrap=True, overflow="ellipsis", style="dim")
     if row.when:
-        line.append_text(page_text(row.when, "italic"))
+        line.append_text(page_text(row.when))  # not italic: its slant ran into the " · "
     if row.hit and row.summary:
         snippet, marks = _near_first_match(strip_controls(row.summary), row.marks)
         hit = Text(snippet, no_wrap=True, overflow="ellipsis")
@@ -108,6 +114,21 @@ class _PaneList(OptionList):
         bind("open", "select"),
     ]
 
+    def action_cursor_down(self) -> None:
+        """Down, stopping at the last row (no wrap to the top: more may be loading)."""
+        if self.highlighted is None or self.highlighted < self.option_count - 1:
+            super().action_cursor_down()
+        else:
+            self._at_end()
+
+    def action_cursor_up(self) -> None:
+        """Up, stopping at the first row."""
+        if self.highlighted is None or self.highlighted > 0:
+            super().action_cursor_up()
+
+    def _at_end(self) -> None:
+        """Down was pressed on the last row."""
+
 
 class SectionList(_PaneList):
     """The site's menu."""
@@ -146,6 +167,7 @@ class ArticleList(_PaneList):
         super().__init__(id=id, classes=classes)
         self.rows: list[Row] = []
         self.read: set[str] = set()
+        self.marked: set[str] = set()  # bookmarked articles, of every list
 
     def show(self, rows: Sequence[Row], read: set[str], *, keep: bool = True) -> None:
         """Replace the rows; with ``keep``, the cursor stays on its article and the scroll too."""
@@ -165,6 +187,11 @@ class ArticleList(_PaneList):
         elif rows:
             self.highlighted = 0
 
+    def show_message(self, text: str) -> None:
+        """No rows: ``text`` (why the list is empty) in their place, until rows come."""
+        self.rows = []
+        self.set_options([Option(page_text(text, "italic"), disabled=True)])
+
     def append(self, rows: Iterable[Row], read: set[str]) -> None:
         """Add rows from a later page, skipping articles already listed."""
         seen = {r.url for r in self.rows}
@@ -180,9 +207,18 @@ class ArticleList(_PaneList):
     def set_read(self, url: str, read: bool) -> None:
         """Dim (or undim) the row of ``url``."""
         (self.read.add if read else self.read.discard)(url)
+        self._redraw({url})
+
+    def set_marked(self, urls: set[str], marked: bool) -> None:
+        """Star (or unstar) the rows of ``urls``: bookmarked articles."""
+        (self.marked.update if marked else self.marked.difference_update)(urls)
+        self._redraw(urls)
+
+    def _redraw(self, urls: set[str]) -> None:
         for index, row in enumerate(self.rows):
-            if row.url == url:
-                self.replace_option_prompt_at_index(index, row_prompt(row, read))
+            if row.url in urls:
+                prompt = row_prompt(row, row.url in self.read, row.url in self.marked)
+                self.replace_option_prompt_at_index(index, prompt)
 
     @property
     def highlighted_row(self) -> Row | None:
@@ -192,13 +228,16 @@ class ArticleList(_PaneList):
 
     def _make_options(self, rows: Iterable[Row]) -> Iterator[Option | None]:
         for row in rows:
-            yield Option(row_prompt(row, row.url in self.read))
+            yield Option(row_prompt(row, row.url in self.read, row.url in self.marked))
             yield None  # a rule under each article
 
     @on(OptionList.OptionHighlighted)
     def _near_end(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_index >= len(self.rows) - 1:
             self.post_message(self.NeedMore())
+
+    def _at_end(self) -> None:
+        self.post_message(self.NeedMore())  # down on the last row: load more, or stay
 
 
 class RelatedLink(Static):
@@ -492,16 +531,45 @@ class ArticleView(VerticalScroll, can_focus=True):
 
 
 class StatusLine(Static):
-    """One line at the bottom: site, online or offline, age of the page, what is loading."""
+    """One line at the bottom: site, online or offline, age of the page, what is loading.
+
+    When the line is too narrow for all of it, the least important parts go first (the
+    site, where a stored copy came from, online/offline), so the age and what is loading
+    stay whole.
+    """
+
+    #: Indexes of the parts given to :meth:`set_parts`, least important first.
+    DROP_ORDER = (0, 3, 1, 2)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", markup=False, id=id)
+        self._parts: list[str] = []
+        self._loading: str | None = None
 
     def set_parts(self, parts: Sequence[str], loading: str | None) -> None:
         """Show ``parts`` separated by dots, then what is loading (highlighted)."""
+        self._parts, self._loading = list(parts), loading
+        self.update(self._fit(self.size.width))
+
+    def on_resize(self) -> None:
+        """Fit the line again to its new width."""
+        self.update(self._fit(self.size.width))
+
+    def _fit(self, width: int) -> Text:
+        shown = [bool(p) for p in self._parts]
+        text = self._line(shown)
+        for index in self.DROP_ORDER:
+            if width <= 0 or text.cell_len <= width:
+                break
+            if index < len(shown):
+                shown[index] = False
+                text = self._line(shown)
+        return text
+
+    def _line(self, shown: list[bool]) -> Text:
         text = Text(" ")
-        text.append(" · ".join(p for p in parts if p))
-        if loading:
+        text.append(" · ".join(p for p, keep in zip(self._parts, shown, strict=True) if keep))
+        if self._loading:
             text.append(" · ")
-            text.append(loading, style="bold")
-        self.update(text)
+            text.append(self._loading, style="bold")
+        return text

@@ -1,0 +1,118 @@
+"""Pilot tests: the unread workflow (N, A and its undo, u) and the bookmarks' stars."""
+
+from __future__ import annotations
+
+from tgreader.service import Service
+from tgreader.ui.screen import MainScreen
+from tgreader.ui.widgets import BOOKMARK_MARK
+
+from tui_support import screen_text, settle
+from ui_support import AppFactory, Notes
+
+BASE = "https://tuyengiao.vn"
+HOI_NGHI = f"{BASE}/kinh-te/hoi-nghi-tong-ket-cong-tac-tuyen-giao-nam-2023-1001"
+XUAT_KHAU = f"{BASE}/kinh-te/xuat-khau-nong-san-tang-truong-manh-trong-quy-mot-1002"
+SIZE = (120, 40)
+
+
+def main(app: object) -> MainScreen:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+async def test_N_opens_the_next_unread_then_goes_on_into_the_next_section(
+    reader: AppFactory,
+) -> None:
+    app = reader(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        notes = Notes(app)
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("N")
+        await settle(pilot)
+        assert screen.article is not None and screen.article.url == HOI_NGHI
+        await pilot.press("N")  # HOI_NGHI is read now
+        await settle(pilot)
+        assert screen.article.url == XUAT_KHAU
+        first_page = [r.url for r in screen.articles.rows]
+        await pilot.press("tab", "A")  # every listed article of Kinh tế read
+        await settle(pilot)
+        assert any(n.startswith("Marked ") and n.endswith("(u: undo)") for n, _ in notes.items)
+        await pilot.press("N")  # Kinh tế's next page is loaded for it
+        await settle(pilot, rounds=6)
+        assert screen.article.url not in first_page
+        assert screen.article.url.split("/")[3] == "kinh-te"
+        await pilot.press("tab", "A")
+        await settle(pilot)
+        await pilot.press("N")  # nothing unread in Kinh tế: on into the next section
+        await settle(pilot, rounds=6)
+        assert screen._section is not None and screen._section.name != "Kinh tế"
+        assert screen.article.url.split("/")[3] != "kinh-te"
+        assert screen.article.url in screen.articles.read
+
+
+async def test_N_with_nothing_unread_anywhere_says_so(reader: AppFactory) -> None:
+    app = reader(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        notes = Notes(app)
+        await settle(pilot)
+        screen = main(app)
+        for _ in range(len(screen.sections.entries) + 1):
+            await pilot.press("tab", "G")
+            await settle(pilot)
+            await pilot.press("A")
+            await settle(pilot)
+            await pilot.press("shift+tab", "j", "enter")
+            await settle(pilot)
+        for _ in range(len(screen.sections.entries) * 3):
+            await pilot.press("N")
+            await settle(pilot, rounds=4)
+            if "Nothing unread anywhere" in notes:
+                break
+        assert "Nothing unread anywhere" in notes
+
+
+async def test_A_then_A_again_or_u_undoes_marking_the_list(
+    reader: AppFactory, service: Service
+) -> None:
+    app = reader(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        notes = Notes(app)
+        await settle(pilot)
+        screen = main(app)
+        urls = [r.url for r in screen.articles.rows]
+        await pilot.press("tab", "A")
+        await settle(pilot)
+        assert set(urls) <= screen.articles.read
+        assert all(service.userdata.is_read(u) for u in urls)
+        await pilot.press("A")  # again, at once: undo
+        await settle(pilot)
+        assert not set(urls) & screen.articles.read
+        assert not any(service.userdata.is_read(u) for u in urls)
+        await pilot.press("A", "u")
+        await settle(pilot)
+        assert not set(urls) & screen.articles.read
+        await pilot.press("u")
+        assert "Nothing to undo" in notes
+
+
+async def test_a_bookmarked_article_is_starred_in_every_list_and_after_a_restart(
+    reader: AppFactory,
+) -> None:
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab", "f")
+        await settle(pilot)
+        assert f"{BOOKMARK_MARK}Hội nghị tổng kết" in screen_text(app)
+        await pilot.press("slash", *"hoi nghi", "enter")  # a search result too
+        await settle(pilot)
+        assert f"{BOOKMARK_MARK}Hội nghị tổng kết" in screen_text(app)
+    again = reader()
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert f"{BOOKMARK_MARK}Hội nghị tổng kết" in screen_text(again)
+        await pilot.press("tab", "f")  # unbookmarked: the star goes
+        await settle(pilot)
+        assert BOOKMARK_MARK not in screen_text(again)
