@@ -179,7 +179,11 @@ _CAUSE_PHRASES: dict[str, str] = {
     "connection failed": "không kết nối được",
     "timed out": "hết thời gian chờ",
     "gave up after": "bỏ dở sau",
-    "the deadline": "quá hạn cho một trang",
+    "the deadline": "hạn chót cho một trang",
+    "past the deadline": "quá hạn chót cho một trang",
+    "the server asked to wait": "máy chủ đề nghị chờ",
+    "the next try was due in": "lần thử sau phải chờ",
+    " after ": " sau ",
     "unexpected ": "",
     "not an HTML page": "không phải trang HTML",
     "empty response": "máy chủ trả về trang trống",
@@ -194,8 +198,8 @@ _CAUSE_PHRASES: dict[str, str] = {
     "no content type": "không có kiểu nội dung",
 }
 _CAUSE = re.compile(
-    "|".join(re.escape(p) for p in sorted(_CAUSE_PHRASES, key=len, reverse=True))
-    + r"| after (\d+) tries"
+    r" after (\d+) tries| \((\d+) tries\)|"
+    + "|".join(re.escape(p) for p in sorted(_CAUSE_PHRASES, key=len, reverse=True))
 )
 
 
@@ -203,6 +207,8 @@ def _cause_vi(cause: str) -> str:
     def one(match: re.Match[str]) -> str:
         if match.group(1) is not None:
             return f" sau {match.group(1)} lần thử"
+        if match.group(2) is not None:
+            return f" ({match.group(2)} lần thử)"
         return _CAUSE_PHRASES[match.group(0)]
 
     return _CAUSE.sub(one, cause)
