@@ -124,6 +124,24 @@ def fold_key(text: str) -> str:
     return " ".join((folded.lower() if folded.isascii() else folded.casefold()).split())
 
 
+def find_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Where ``query`` occurs in ``text``, ignoring case and diacritics (``hoi nghi`` finds
+    "Hội nghị", ``dang`` finds "Đảng"): (start, end) offsets into ``text`` itself.
+
+    Each character of NFC text is folded on its own, so the offsets map back one to one.
+    """
+    needle = " ".join(fold(query).casefold().split())
+    if not needle or not text:
+        return []
+    folded = "".join((fold(ch).casefold()[:1] or ch) if not ch.isspace() else " " for ch in text)
+    spans: list[tuple[int, int]] = []
+    start = folded.find(needle)
+    while start != -1:
+        spans.append((start, start + len(needle)))
+        start = folded.find(needle, start + len(needle))
+    return spans
+
+
 def word_count(text: str) -> int:
     """Count whitespace-separated words."""
     return len(text.split())

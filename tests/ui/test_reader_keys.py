@@ -27,8 +27,8 @@ LAO_DONG = f"{BASE}/kinh-te/thi-truong-lao-dong-phuc-hoi-sau-dai-dich-1005"
 SIZE = (120, 40)
 HELP_KEYS = (
     "Tab", "Shift+Tab", "↓ j", "↑ k", "Space PgDn", "PgUp", "g Home", "G End", "Enter", "n", "p",
-    "1 2 3 4 5 6 7 8 9", "Backspace h Alt+←", "Alt+→", "/", "r", "m", "N", "A", "u", "f", "F",
-    "o", "y", "e", "?", "q", "Esc",
+    "1 2 3 4 5 6 7 8 9", "Backspace h Alt+←", "Alt+→", "/", "Ctrl+F", "F3", "Shift+F3", "r",
+    "m", "N", "A", "u", "f", "F", "o", "y", "e", "?", "q", "Esc",
 )  # fmt: skip
 
 

@@ -117,6 +117,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
         "Search stored articles (diacritics optional)",
     ),
     "search.placeholder": ("ví dụ: hoi nghi", "e.g. hoi nghi"),
+    "find.placeholder": (
+        "Tìm trong bài (không cần dấu)",
+        "Find in the article (diacritics optional)",
+    ),
+    "find.count": ("{n}/{total}", "{n}/{total}"),
+    "find.none": ("không thấy", "not found"),
     "help.title": ("Phím tắt", "Keys"),
     "help.keys": ("Phím", "Keys"),
     "help.action": ("Việc", "Action"),
@@ -144,6 +150,12 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "key.back": ("Quay lại bài trước", "Back to the previous article"),
     "key.forward": ("Tiến tới bài sau", "Forward again"),
     "key.search": ("Tìm kiếm", "Search"),
+    "key.find": (
+        "Tìm trong bài (không cần dấu; Enter: tiếp, Esc: đóng)",
+        "Find in the article (diacritics optional; Enter: next, Esc: close)",
+    ),
+    "key.find_next": ("Chỗ tìm thấy tiếp theo", "Next match"),
+    "key.find_prev": ("Chỗ tìm thấy trước", "Previous match"),
     "key.refresh": ("Tải lại", "Refresh"),
     "key.mark_read": ("Đánh dấu đã đọc / chưa đọc", "Mark read / unread"),
     "key.next_unread": (

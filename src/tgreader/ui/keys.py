@@ -38,6 +38,9 @@ DEFAULT_KEYS: dict[str, str] = {
     "back": "backspace,h,alt+left",
     "forward": "alt+right",
     "search": "slash",
+    "find": "ctrl+f",
+    "find_next": "f3",
+    "find_prev": "shift+f3",
     "refresh": "r",
     "mark_read": "m",
     "next_unread": "N",
@@ -109,6 +112,9 @@ def key_display(keys: str) -> str:
     for key in (k.strip() for k in keys.split(",") if k.strip()):
         *mods, last = key.split("+")
         name = _DISPLAY.get(last, last)
+        function_key = len(name) <= 3 and name[:1] == "f" and name[1:].isdigit()
+        if (mods and len(name) == 1) or function_key:
+            name = name.upper()  # Ctrl+F, F3: as keyboards and other programs write them
         shown.append("+".join([*(m.capitalize() for m in mods), name]))
     return " ".join(shown)
 

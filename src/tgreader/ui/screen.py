@@ -11,7 +11,7 @@ import itertools
 import time
 from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
-from typing import Any, ClassVar, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from rich.text import Text
@@ -54,6 +54,11 @@ from tgreader.ui.widgets import (
     StatusLine,
     page_text,
 )
+
+if TYPE_CHECKING:
+    from textual.widgets import Input
+
+    from tgreader.ui.find import FindBar
 
 __all__ = ["NARROW_BELOW", "MainScreen", "ReaderContext"]
 
@@ -106,6 +111,9 @@ class MainScreen(Screen[None]):
         # At once, as the key arrives (a priority binding), not after the keys typed after
         # it have gone to the list: "/khoa giao⏎" sent at once is all the query's.
         bind("search", "search", priority=True),
+        bind("find", "find"),
+        bind("find_next", "find_step(1)"),
+        bind("find_prev", "find_step(-1)"),
         bind("refresh", "refresh"),
         bind("mark_read", "mark_read"),
         bind("next_unread", "next_unread"),
@@ -730,6 +738,73 @@ class MainScreen(Screen[None]):
             self._say(self.tr(nothing))
             return
         self._open_article(target.url, focus=True, place=target, nav="none")
+
+    # --- find in the article --------------------------------------------------------
+
+    def action_find(self) -> None:
+        """Ctrl+F: a bar under the article; what is typed is highlighted as it is typed."""
+        if self.article is None:
+            self._say(self.tr("note.no_article"))
+            return
+        from tgreader.ui.find import FindBar  # at first use, not at startup
+
+        bars = self.query(FindBar)
+        if bars:
+            bar = bars.first()
+            bar.display = True
+        else:
+            bar = FindBar(placeholder=self.tr("find.placeholder"), id="find")
+            self.mount(bar, after=self.query_one("#panes"))
+        if self.narrow:
+            self._mark_active(self.view)
+        self.set_focus(bar)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """The find bar's query changed: highlight it afresh, at its first match."""
+        from tgreader.ui.find import FindBar
+
+        if isinstance(event.input, FindBar):
+            self._show_found(event.input, self.view.set_find(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the find bar: the next match."""
+        from tgreader.ui.find import FindBar
+
+        if isinstance(event.input, FindBar):
+            self.action_find_step(1)
+
+    def action_find_step(self, delta: int) -> None:
+        """F3 / Shift+F3: the next or previous match of the find bar's query."""
+        if self.view.find is None:
+            return
+        from tgreader.ui.find import FindBar
+
+        bars = self.query(FindBar)
+        found = self.view.find_step(delta)
+        if bars:
+            self._show_found(bars.first(), found)
+
+    def _show_found(self, bar: Widget, found: tuple[int, int]) -> None:
+        current, total = found
+        if self.view.find is None:
+            bar.border_subtitle = ""
+        elif total:
+            bar.border_subtitle = self.tr("find.count", n=current, total=total)
+        else:
+            bar.border_subtitle = self.tr("find.none")
+
+    def on_find_bar_closed(self, message: FindBar.Closed) -> None:
+        """Esc in the find bar: the bar and its highlights go; back to the article."""
+        message.stop()
+        bar = self.query_one("#find")
+        bar.display = False
+        self.view.set_find("")
+        self._focus_pane(self.view)
+
+    def on_find_bar_step(self, message: FindBar.Step) -> None:
+        """F3 / Shift+F3 typed in the find bar."""
+        message.stop()
+        self.action_find_step(message.delta)
 
     # --- search and bookmarks -----------------------------------------------------------
 

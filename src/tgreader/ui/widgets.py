@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 
 from tgreader.model import Article, Heading, Image, Quote, Section
 from tgreader.render import caption_note
-from tgreader.text import strip_controls
+from tgreader.text import find_spans, strip_controls
 from tgreader.ui.keys import bind
 from tgreader.ui.photos import ArticlePhotos
 
@@ -292,26 +292,53 @@ class ArticleColors(NamedTuple):
             return cls()
 
 
+class FindMarks:
+    """What the find bar looks for in the open article, and where :func:`article_body`
+    found it: for each match in reading order, the index of its part of the body."""
+
+    def __init__(self, query: str) -> None:
+        self.query = query
+        self.parts: list[int] = []
+        self.current = 0
+
+    def mark(self, text: Text, part: int) -> Text:
+        """``text`` (the body's part number ``part``) with its matches highlighted."""
+        for start, end in find_spans(text.plain, self.query):
+            here = len(self.parts) == self.current
+            self.parts.append(part)
+            text.stylize("bold black on yellow" if here else "reverse", start, end)
+        return text
+
+
 def article_body(
     article: Article,
     colors: ArticleColors,
     photo: Callable[[Image], RenderableType | None] | None = None,
+    find: FindMarks | None = None,
 ) -> Group:
     """Byline, title, sapo, the blocks and the author as one renderable; ``photo`` gives
-    what to draw above an image block's caption (see ``ui/photos.py``).
+    what to draw above an image block's caption (see ``ui/photos.py``); ``find``, what to
+    highlight (and it learns where the matches are).
 
     One widget for the whole text, not one per paragraph: mounting, styling and laying out
     dozens of widgets was most of the time between Enter and the painted article.
     """
     parts: list[RenderableType] = []
     gap = Text("")
+
+    def text(plain: str, style: str = "") -> Text:
+        made = page_text(plain, style)
+        return find.mark(made, len(parts)) if find is not None else made
+
     byline = [article.section or "", article.published.vietnamese() if article.published else ""]
     if any(byline):
-        parts += [gap, page_text(" · ".join(p for p in byline if p), colors.muted)]
-    parts += [gap, page_text(article.title, f"bold {colors.accent}"), gap]
+        parts.append(gap)
+        parts.append(text(" · ".join(p for p in byline if p), colors.muted))
+    parts.append(gap)
+    parts += [text(article.title, f"bold {colors.accent}"), gap]
     if article.sapo:
         # Set apart on a lighter ground, as the site sets its teaser apart.
-        sapo = page_text(article.sapo, "bold")
+        sapo = text(article.sapo, "bold")
         parts.append(Padding(sapo, (0, 1), style=f"on {colors.sapo_background}"))
         parts.append(gap)
     for block in article.blocks:
@@ -320,17 +347,17 @@ def article_body(
             if box is not None:
                 parts.append(box)
             # Without its photo, the caption stands at the photo's place, marked.
-            note = page_text("▣ " + caption_note(block.caption), f"italic {colors.muted}")
+            note = text("▣ " + caption_note(block.caption), f"italic {colors.muted}")
             parts.append(Padding(note, (0, 0, 0, 2)))
         elif isinstance(block, Heading):
-            parts.append(page_text(block.text, "bold"))
+            parts.append(text(block.text, "bold"))
         elif isinstance(block, Quote):
-            parts.append(Padding(page_text(block.text, f"italic {colors.quote}"), (0, 4)))
+            parts.append(Padding(text(block.text, f"italic {colors.quote}"), (0, 4)))
         else:
-            parts.append(page_text(block.text))
+            parts.append(text(block.text))
         parts.append(gap)
     if article.author:
-        parts += [Align.right(page_text(article.author, "bold italic")), gap]
+        parts += [Align.right(text(article.author, "bold italic")), gap]
     return Group(*parts)
 
 
@@ -372,6 +399,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.link: int | None = None
         self._restore: float | None = None
         self.photos = ArticlePhotos(enabled=False)
+        self.find: FindMarks | None = None  # what Ctrl+F looks for, once it is asked
+        self._shown: Article | None = None
+        self._parts: Sequence[RenderableType] = ()
 
     def compose(self) -> Iterable[Widget]:
         """At first, a hint of what to do; the article's parts, hidden."""
@@ -386,11 +416,12 @@ class ArticleView(VerticalScroll, can_focus=True):
         link: int | None = None,
     ) -> None:
         """Show ``article``, then scroll to ``scroll_y`` with ``link`` selected."""
-        colors = ArticleColors.of(self.app.get_css_variables())
         related = article.related
+        if self._shown is not None and self._shown.url != article.url:
+            self.find = None  # another article: the bar's query applies to it afresh
         with self.app.batch_update():
             self._placeholder.display = False
-            self._body.update(self.photos.body(lambda box: article_body(article, colors, box)))
+            self._draw_body(article)
             self._related_heading.update(Text(related_heading))
             self._source.update(page_text(article.url))
             self._body.display = self._source.display = True
@@ -416,6 +447,51 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._restore = scroll_y
         self.scroll_to(y=0, animate=False, immediate=True)
         self.call_after_refresh(self._apply_restore)
+
+    def _draw_body(self, article: Article) -> None:
+        colors = ArticleColors.of(self.app.get_css_variables())
+        find = self.find
+        if find is not None:
+            find.parts = []
+
+        def build(box: Callable[[Image], RenderableType | None]) -> Group:
+            body = article_body(article, colors, box, find)
+            self._parts = body.renderables
+            return body
+
+        self._body.update(self.photos.body(build))
+        self._shown = article
+
+    def set_find(self, query: str) -> tuple[int, int]:
+        """Highlight ``query`` (diacritics optional) and go to its first match; ``""``
+        clears it. Returns (the current match, 1-based, and how many there are)."""
+        self.find = FindMarks(query) if query.strip() else None
+        return self.find_step(0)
+
+    def find_step(self, delta: int) -> tuple[int, int]:
+        """The next (``delta`` 1) or previous (-1) match, shown and scrolled to."""
+        if self._shown is None:
+            return 0, 0
+        find = self.find
+        if find is not None and find.parts:
+            find.current = (find.current + delta) % len(find.parts)
+        self._draw_body(self._shown)
+        if find is None or not find.parts:
+            return 0, 0
+        self._scroll_to_part(find.parts[find.current])
+        return find.current + 1, len(find.parts)
+
+    def _scroll_to_part(self, index: int) -> None:
+        """Scroll so the body's part ``index`` (a paragraph) is near the top."""
+        width = self._body.content_size.width or self.content_size.width
+        console = self.app.console
+        options = console.options.update_width(max(1, width)).reset_height()
+        lines = sum(
+            len(console.render_lines(part, options, pad=False)) for part in self._parts[:index]
+        )
+        self._restore = None
+        top = self._body.virtual_region.y + lines
+        self.scroll_to(y=max(0, top - 2), animate=False, immediate=True)
 
     def photos_changed(self, change: Callable[[], None]) -> None:
         """Apply ``change`` to the photos' boxes (a photo came, or cannot be had), keeping
