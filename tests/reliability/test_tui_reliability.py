@@ -113,7 +113,9 @@ async def test_every_fault_keeps_the_last_good_content(settings: Settings) -> No
     failures: list[str] = []
     with FaultServer() as elsewhere, FaultServer() as server:
         service = _service(settings, server.url)
-        app = make_app(service.settings, service=service)
+        app = make_app(
+            service.settings, service=service, lang="en"
+        )  # causes as the matrix words them
         notes = _notes(app)
         try:
             async with app.run_test(size=SIZE) as pilot:
