@@ -119,3 +119,20 @@ def snap_app(tmp_path: Path) -> Callable[..., ReaderApp]:
         return make_app(settings, lang=lang, config=config, clock=lambda: NOW)
 
     return build
+
+
+@pytest.fixture
+async def demo_service(tmp_path: Path) -> AsyncIterator[Service]:
+    """The built-in demo site on 127.0.0.1, into an empty store; photos off."""
+    with DemoServer() as server:
+        settings = Settings(
+            site=Site.from_url(server.url),
+            cache_dir=tmp_path / "demo-c",
+            data_dir=tmp_path / "demo-d",
+            retries=0,
+            timeout=5.0,
+            images="off",
+        )
+        service = Service(settings)
+        yield service
+        await service.aclose()

@@ -5,15 +5,12 @@ from __future__ import annotations
 import os
 import random
 import threading
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from tgreader import service as service_module
-from tgreader.demo.server import DemoServer
 from tgreader.model import Article
-from tgreader.service import Service, Settings
+from tgreader.service import Service
 from tgreader.ui import loaders
 from tgreader.ui.app import make_app
 from tgreader.ui.keys import DEFAULT_KEYS
@@ -21,23 +18,6 @@ from tgreader.ui.screen import MainScreen
 from tgreader.urls import Site
 
 from tui_support import settle
-
-
-@pytest.fixture
-async def demo_service(tmp_path: Path) -> AsyncIterator[Service]:
-    """The built-in demo site on 127.0.0.1, into an empty store."""
-    with DemoServer() as server:
-        settings = Settings(
-            site=Site.from_url(server.url),
-            cache_dir=tmp_path / "c",
-            data_dir=tmp_path / "d",
-            retries=0,
-            timeout=5.0,
-            images="off",
-        )
-        service = Service(settings)
-        yield service
-        await service.aclose()
 
 
 async def test_keys_are_answered_while_a_page_is_being_parsed(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -107,22 +107,6 @@ async def test_r_with_the_site_unreachable_and_nothing_stored_fills_the_sections
             await settle(pilot)
             assert [s.name for s in screen.sections.entries] == names
     finally:
-        await service.aclose()
-
-
-@pytest.fixture
-async def demo_service(tmp_path: Path) -> AsyncIterator[Service]:
-    """The built-in demo site on 127.0.0.1, into an empty store."""
-    with DemoServer() as server:
-        settings = Settings(
-            site=Site.from_url(server.url),
-            cache_dir=tmp_path / "c",
-            data_dir=tmp_path / "d",
-            retries=0,
-            timeout=5.0,
-        )
-        service = Service(settings)
-        yield service
         await service.aclose()
 
 
