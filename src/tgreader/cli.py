@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from tgreader import __version__
 from tgreader.config import Config, load_config_or_defaults
-from tgreader.errors import TgError, UsageError
+from tgreader.errors import StoreError, TgError, UsageError
 from tgreader.model import Article
 from tgreader.render import article_markdown, article_text
 from tgreader.service import Answer, Service, Settings
@@ -136,7 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--json", action="store_true")
     clear = cache_commands.add_parser("clear", help="remove every stored page")
     clear.add_argument("--yes", action="store_true", help="do not ask")
-    cache_commands.add_parser("vacuum", help="shrink the store file")
+    cache_commands.add_parser("vacuum", help="check the store file, then shrink it")
+    cache_commands.add_parser("check", help="check the whole store file for damage")
     return parser
 
 
@@ -497,6 +498,14 @@ async def _cache(service: Service, args: argparse.Namespace) -> int:
                 print("Nothing removed.")
                 return 0
         print(f"Removed {store.clear()} pages.")
+        return 0
+    # The whole file is read here, never at an ordinary open (see _sqlite.open_database).
+    problems = store.check()
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise StoreError(str(store.path), f"damaged: {problems[0]}{more}")
+    if args.cache_command == "check":
+        print(f"{store.path}: no damage found.")
         return 0
     store.vacuum()
     print(f"Vacuumed {store.path}: {store.info().file_size} bytes.")

@@ -711,7 +711,12 @@ class Store(_sqlite.Database):
     def check(self) -> list[str]:
         """Problems found by SQLite's integrity check and FTS5's; empty when all is well."""
         with self._db() as db:
-            problems = [str(r[0]) for r in db.execute("PRAGMA integrity_check")]
+            try:
+                problems = [str(r[0]) for r in db.execute("PRAGMA integrity_check")]
+            except sqlite3.DatabaseError as error:
+                if not _sqlite.is_corrupt(error):
+                    raise
+                problems = [str(error)]  # damage the check itself could not read past
             if problems == ["ok"]:
                 problems = []
             try:
