@@ -379,10 +379,14 @@ def _doc_base(published: str | None) -> int:
 def _free_doc(db: sqlite3.Connection, published: str | None) -> int:
     """A key for a new index row: at or after the slots of ``published``'s minute, never one
     the index holds (a replaced or deleted article's row, see the module doc) or a page has.
-    Past a minute's last slot, the next minute's slots are used."""
-    low = _doc_base(published)
+    Past a minute's last slot, the next minute's slots are used.
+
+    Each full stretch looked at doubles the next one, so many articles in one minute (or
+    without a date, all at key 0) cost a few lookups each, not one per eight before them.
+    """
+    low, width = _doc_base(published), _DOC_SLOTS
     while True:
-        high = low + _DOC_SLOTS - 1
+        high = low + width - 1
         used = db.execute(
             "SELECT max(k) FROM (SELECT max(id) AS k FROM search_index_docsize "
             "WHERE id BETWEEN ?1 AND ?2 UNION ALL "
@@ -393,7 +397,7 @@ def _free_doc(db: sqlite3.Connection, published: str | None) -> int:
             return low
         if used < high:
             return int(used) + 1
-        low = high + 1
+        low, width = high + 1, width * 2
 
 
 class Store(_sqlite.Database):
