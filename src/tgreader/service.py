@@ -102,6 +102,7 @@ class Service:
         fetcher: Fetcher | None = None,
         store: Store | None = None,
         notice: Callable[[str], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.settings = settings
         self._fetcher = fetcher
@@ -110,6 +111,8 @@ class Service:
         #: Told (one line) of slow work the reader did not ask for, such as a store
         #: indexed again after an upgrade; the CLI prints it on stderr.
         self.notice = notice
+        #: Told (done, total) as such work goes on; the CLI draws a progress bar.
+        self.progress = progress
 
     @property
     def site(self) -> Site:
@@ -123,9 +126,13 @@ class Service:
             path = self.settings.store_path()
             notice = self.notice
 
-            def on_reindex(count: int) -> None:
-                if notice is not None:
+            progress = self.progress
+
+            def on_reindex(done: int, count: int) -> None:
+                if notice is not None and done == 0:
                     notice(f"{path}: indexing {count:,} stored articles for search again, once")
+                if progress is not None:
+                    progress(done, count)
 
             self._store = Store.open(path, recover=True, on_reindex=on_reindex)
         return self._store

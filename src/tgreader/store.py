@@ -44,6 +44,7 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Self, cast
@@ -62,11 +63,13 @@ from tgreader.model import (
     listing_from_dict,
 )
 from tgreader.search import (
+    EXACT_COLUMNS,
+    FOLDED_COLUMNS,
     SearchHit,
     article_text,
-    build_match_query,
     make_snippet,
     query_phrases,
+    ranking_tiers,
     section_key,
     url_section_keys,
 )
@@ -108,8 +111,13 @@ _RECENT_MATCHES = 2000
 # to 2**28, which these reach in 2063).
 _DOC_SLOTS = 8
 _DOC_EPOCH = int(datetime(2000, 1, 1, tzinfo=VN_TZ).timestamp())
-# bm25 weights in column order: title, sapo, body, captions.
-_BM25_WEIGHTS = "10.0, 4.0, 1.0, 2.0"
+# bm25 weights in column order: title, sapo, body, captions, folded then exact (schema 4).
+_BM25_WEIGHTS = "10.0, 4.0, 1.0, 2.0, 10.0, 4.0, 1.0, 2.0"
+# The index's columns, in the order of ArticleText.index_fields().
+_INDEX_COLUMNS = ", ".join((*FOLDED_COLUMNS, *EXACT_COLUMNS))
+_INDEX_INSERT = f"INSERT INTO search_index (rowid, {_INDEX_COLUMNS}) VALUES (?{', ?' * 8})"
+# A reindex commits (and reports progress) after this many articles.
+_REINDEX_BATCH = 2000
 _BODY_TAG = re.compile(r"<body[\s>]", re.IGNORECASE)
 _FRESH_SKEW_S = 60.0  # a checked_at this far in the future is a clock jump, not freshness
 
@@ -204,6 +212,30 @@ _MIGRATIONS: tuple[_sqlite.Migration, ...] = (
             FROM search_index AS i JOIN pages AS p ON p.doc = i.rowid
         """,
     ),
+    (
+        # Schema 4: the index holds each field twice, folded and with its diacritics
+        # (search.exact_for_index), so a query typed with diacritics ranks the articles
+        # holding them as typed first. Its tokenizer keeps diacritics: the folded columns
+        # are given folded text. The articles keep their keys and are indexed again when
+        # the store is opened (Store._index_new), a batch at a time, from the lowest key:
+        # index_rebuild holds the key reached, and goes when all are done.
+        "DROP VIEW pages_fts",
+        "DROP TABLE search_index",
+        """
+        CREATE VIRTUAL TABLE search_index USING fts5 (
+            title, sapo, body, captions, xtitle, xsapo, xbody, xcaptions,
+            content = '',
+            tokenize = 'unicode61 remove_diacritics 0'
+        )
+        """,
+        "CREATE TABLE index_rebuild (reached INTEGER NOT NULL)",
+        "INSERT INTO index_rebuild (reached) VALUES (-1)",
+        """
+        CREATE VIEW pages_fts (rowid, title, sapo, body, captions, url, section) AS
+            SELECT i.rowid, p.title, NULL, NULL, NULL, p.url, p.section
+            FROM search_index AS i JOIN pages AS p ON p.doc = i.rowid
+        """,
+    ),
 )
 
 # The pages stored under a URL (?1) or redirected to it. The second half names the
@@ -290,7 +322,7 @@ class _Row(NamedTuple):
     and parse are compressed inside it, against its kind's current dictionary."""
 
     values: dict[str, Any]
-    fts: tuple[str, str, str, str] | None  # the folded fields for the search index
+    fts: tuple[str, ...] | None  # the search index's columns
     html: bytes
     parsed: bytes  # the parse as JSON
     parsed_dict: dict[str, Any]
@@ -419,12 +451,12 @@ class Store(_sqlite.Database):
         path: Path,
         *,
         recover: bool = False,
-        on_reindex: Callable[[int], None] | None = None,
+        on_reindex: Callable[[int, int], None] | None = None,
     ) -> Self:
         """Open or create the store at ``path`` (see :meth:`_sqlite.Database.open`).
 
-        The articles of a store from before schema 3 are indexed under their new keys first
-        (a few seconds for 10,000): ``on_reindex`` is told how many, before.
+        The articles of a store from before schema 4 are indexed again first (a few
+        seconds per 10,000): ``on_reindex`` is told (done, total) as it goes.
         """
         opened = super().open(path, recover=recover)
         try:
@@ -585,17 +617,17 @@ class Store(_sqlite.Database):
 
         Any text is a valid query: FTS5 operators typed by the user are plain words.
         """
-        match = build_match_query(query)
-        if match is None or limit <= 0 or offset < 0:
+        tiers = ranking_tiers(query)
+        if not tiers or limit <= 0 or offset < 0:
             return []
         where = "search_index MATCH ?"
-        params: list[Any] = [match]
+        params: list[Any] = []
         if section is not None:
             where += " AND rowid IN (SELECT doc FROM pages WHERE instr(section_keys, ?) > 0)"
             params.append(f" {section_key(section)} ")
         try:
             with self._db() as db:
-                ranked = self._ranked(db, where, params, offset + limit)[offset:]
+                ranked = self._tiered(db, tiers, where, params, offset + limit)[offset:]
                 rows = self._hit_rows(db, [doc for doc, _score in ranked])
                 texts: dict[int, bytes | None] = {}
                 for doc, (_url, _title, _sec, _published, parsed, dict_id) in rows.items():
@@ -627,6 +659,27 @@ class Store(_sqlite.Database):
                 snippet, spans = make_snippet(fields, phrases)
             hits.append(SearchHit(url, title or "", sec, published, snippet, spans, -rank))
         return hits
+
+    @staticmethod
+    def _tiered(
+        db: sqlite3.Connection, tiers: tuple[str, ...], where: str, params: list[Any], want: int
+    ) -> list[tuple[int, float]]:
+        """The first ``want`` (key, score) over the ranking's tiers (search.ranking_tiers):
+        the first tier's matches in :meth:`_ranked` order, then the next tier's others...
+
+        Each tier holds the ones before it, so one that gives fewer than ``want`` has given
+        them all, and the next, asked for ``want``, gives at least what is still missing.
+        A page of a broad query is usually filled by the first tier alone."""
+        found: list[tuple[int, float]] = []
+        seen: set[int] = set()
+        for tier in tiers:
+            for doc, score in Store._ranked(db, where, [tier, *params], want):
+                if doc not in seen:
+                    seen.add(doc)
+                    found.append((doc, score))
+            if len(found) >= want:
+                break
+        return found[:want]
 
     @staticmethod
     def _ranked(
@@ -780,11 +833,7 @@ class Store(_sqlite.Database):
                     {**values, "doc": doc},
                 )
             if row.fts is not None:
-                db.execute(
-                    "INSERT INTO search_index (rowid, title, sapo, body, captions) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (doc, *row.fts),
-                )
+                db.execute(_INDEX_INSERT, (doc, *row.fts))
 
     @staticmethod
     def _prepare(
@@ -809,12 +858,11 @@ class Store(_sqlite.Database):
         title: str | None = None
         section: str | None = page.section if not isinstance(page, Home) else None
         published: str | None = None
-        index: tuple[str, str, str, str] | None = None
+        index: tuple[str, ...] | None = None
         if isinstance(page, Article):
             title = page.title
             published = page.published.isoformat() if page.published else None
-            folded = article_text(parsed).folded()
-            index = (folded.title, folded.sapo, folded.body, folded.captions)
+            index = article_text(parsed).index_fields()
         elif isinstance(page, Listing):
             title = page.section
         keys = ([section_key(section)] if section else []) + url_section_keys(url)
@@ -895,37 +943,95 @@ class Store(_sqlite.Database):
         """Build the search index again from the stored articles' parses, under new keys."""
         db.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
         db.execute("UPDATE pages SET doc = NULL WHERE doc IS NOT NULL")
+        db.execute("DELETE FROM index_rebuild")
         self._index_unkeyed(db)
 
-    def _index_unkeyed(self, db: sqlite3.Connection) -> None:
-        """Give every article without an index key (``pages.doc``) one, and index it."""
+    def _index_unkeyed(self, db: sqlite3.Connection, limit: int = -1) -> int:
+        """Give up to ``limit`` articles without an index key (``pages.doc``) one, and
+        index them (every one with -1); return how many were keyed."""
         rows = db.execute(
-            f"SELECT id, published, parsed, dict FROM pages WHERE {_UNKEYED} ORDER BY id"
-        )
-        for page_id, published, parsed, dict_id in rows.fetchall():
+            f"SELECT id, published, parsed, dict FROM pages WHERE {_UNKEYED} ORDER BY id LIMIT ?",
+            (limit,),
+        ).fetchall()
+        for page_id, published, parsed, dict_id in rows:
             doc = _free_doc(db, published)
             # Keyed even when its parse cannot be read, so it is not tried at every open.
             db.execute("UPDATE pages SET doc = ? WHERE id = ?", (doc, page_id))
-            try:
-                parsed_json = self._decode(db, None, parsed, dict_id)[1]
-                folded = article_text(json.loads(parsed_json.decode("utf-8"))).folded()
-            except (zlib.error, UnicodeDecodeError, ValueError):
-                continue  # a damaged parse cannot be searched; get() reports it
-            db.execute(
-                "INSERT INTO search_index (rowid, title, sapo, body, captions) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (doc, folded.title, folded.sapo, folded.body, folded.captions),
-            )
+            self._index_parse(db, doc, parsed, dict_id)
+        return len(rows)
 
-    def _index_new(self, on_reindex: Callable[[int], None] | None) -> None:
-        """Index the articles of a store from before schema 3 (see _MIGRATIONS) under
-        their new keys; in a store already keyed, one lookup and nothing to do."""
+    def _index_keyed(self, db: sqlite3.Connection, reached: int, limit: int) -> int:
+        """Index up to ``limit`` keyed articles past key ``reached`` (a schema 4 rebuild),
+        and record how far it got; return how many were looked at (0: done)."""
+        rows = db.execute(
+            "SELECT doc, parsed, dict FROM pages WHERE doc > ? ORDER BY doc LIMIT ?",
+            (reached, limit),
+        ).fetchall()
+        for dict_id in {row[2] for row in rows if row[2] is not None}:
+            with contextlib.suppress(zlib.error):
+                self._dict(db, dict_id)  # read here: the helper thread must not touch db
+        # Folding runs in a helper thread while SQLite indexes the previous article (it
+        # lets go of the GIL while it works): a rebuild takes about a third less time.
+        with ThreadPoolExecutor(max_workers=1) as helper:
+            prepared = helper.map(lambda row: self._index_fields(row[1], row[2]), rows)
+            for (doc, _parsed, _dict_id), fields in zip(rows, prepared, strict=True):
+                if fields is None:
+                    continue  # a damaged parse cannot be searched; get() reports it
+                if db.execute("SELECT 1 FROM search_index_docsize WHERE id = ?", (doc,)).fetchone():
+                    continue  # written meanwhile by a put, under its new key
+                db.execute(_INDEX_INSERT, (doc, *fields))
+        if rows:
+            db.execute("UPDATE index_rebuild SET reached = ?", (rows[-1][0],))
+        else:
+            db.execute("DELETE FROM index_rebuild")
+        return len(rows)
+
+    def _index_fields(self, parsed: bytes, dict_id: int | None) -> tuple[str, ...] | None:
+        """The index's columns for a stored parse (its dictionary already read), or None
+        when it cannot be read."""
+        try:
+            shared = self._dicts[dict_id] if dict_id is not None else None
+            parsed_json = _inflate(parsed, shared.parsed if shared else None)
+            return article_text(json.loads(parsed_json.decode("utf-8"))).index_fields()
+        except (KeyError, zlib.error, UnicodeDecodeError, ValueError):
+            return None
+
+    def _index_parse(
+        self, db: sqlite3.Connection, doc: int, parsed: bytes, dict_id: int | None
+    ) -> None:
+        if dict_id is not None:
+            with contextlib.suppress(zlib.error):
+                self._dict(db, dict_id)
+        fields = self._index_fields(parsed, dict_id)
+        if fields is not None:
+            db.execute(_INDEX_INSERT, (doc, *fields))
+
+    def _index_new(self, on_reindex: Callable[[int, int], None] | None) -> None:
+        """Index the articles of a store from before schema 4 (see _MIGRATIONS); in a store
+        already indexed, two lookups and nothing to do.
+
+        A batch at a time, each committed: an interrupted rebuild goes on where it stopped
+        at the next open. ``on_reindex`` is told (done, total) before and after each batch.
+        """
         with self._db() as db:
             # By the index of keys: only the pages without a key are looked at.
-            count = int(db.execute(f"SELECT count(*) FROM pages WHERE {_UNKEYED}").fetchone()[0])
-            if count == 0:
-                return
-            if on_reindex is not None:
-                on_reindex(count)
-            with _sqlite.transaction(db):
-                self._index_unkeyed(db)
+            unkeyed = int(db.execute(f"SELECT count(*) FROM pages WHERE {_UNKEYED}").fetchone()[0])
+            pending = db.execute("SELECT min(reached) FROM index_rebuild").fetchone()[0]
+            keyed = 0
+            if pending is not None:
+                found = db.execute("SELECT count(*) FROM pages WHERE doc > ?", (pending,))
+                keyed = int(found.fetchone()[0])
+            total, done, told = unkeyed + keyed, 0, -1
+            while True:
+                if total and on_reindex is not None and done != told:
+                    told = min(done, total)
+                    on_reindex(told, total)
+                with _sqlite.transaction(db):
+                    reached = db.execute("SELECT min(reached) FROM index_rebuild").fetchone()[0]
+                    if reached is not None:
+                        step = self._index_keyed(db, reached, _REINDEX_BATCH)
+                    else:
+                        step = self._index_unkeyed(db, _REINDEX_BATCH)
+                if step == 0 and reached is None:
+                    break  # (another process may have done some meanwhile)
+                done += step

@@ -352,7 +352,7 @@ def test_a_schema_1_file_is_migrated_with_its_index(path: Path) -> None:
         migrated.put(newer.url, newer, page_html(newer))
         assert len(migrated.search("kinh te so")) == 2
         assert migrated.check() == []
-    assert rows(path, "PRAGMA user_version") == [(3,)]
+    assert rows(path, "PRAGMA user_version") == [(4,)]
 
 
 def test_a_schema_2_file_is_indexed_again_in_publication_order(path: Path) -> None:
@@ -370,15 +370,15 @@ def test_a_schema_2_file_is_indexed_again_in_publication_order(path: Path) -> No
             (page_id, folded.title, folded.sapo, folded.body, folded.captions),
         )
     conn.close()
-    told: list[int] = []
-    with Store.open(path, on_reindex=told.append) as migrated:
+    told: list[tuple[int, int]] = []
+    with Store.open(path, on_reindex=lambda *seen: told.append(seen)) as migrated:
         assert sorted(h.url for h in migrated.search("kinh te so")) == sorted(p.url for p in pages)
         assert migrated.check() == []
-    assert told == [3]
-    with Store.open(path, on_reindex=told.append):
+    assert told == [(0, 3), (3, 3)]
+    with Store.open(path, on_reindex=lambda *seen: told.append(seen)):
         pass
-    assert told == [3]  # once
-    assert rows(path, "PRAGMA user_version") == [(3,)]
+    assert told == [(0, 3), (3, 3)]  # once
+    assert rows(path, "PRAGMA user_version") == [(4,)]
     keyed = rows(path, "SELECT url FROM pages ORDER BY doc")
     assert [url for (url,) in keyed] == [p.url for p in reversed(pages)]
     assert rows(path, "SELECT count(*) FROM search_index_docsize") == [(3,)]
