@@ -422,7 +422,10 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
 
 async def _search(service: Service, args: argparse.Namespace) -> int:
     query = " ".join(args.query)
-    hits = service.search(query, limit=args.limit, section=args.section)
+    searched = service.interpret(query)
+    if searched != query:
+        _err(f"searched for {searched!r} (typed as Telex or VNI: {query!r})")
+    hits = service.search(searched, limit=args.limit, section=args.section)
     if args.json:
         _print_json(
             [

@@ -274,3 +274,8 @@ class Service:
         """Stored articles matching ``query``, ignoring case and diacritics (``limit`` of
         them, after the ``offset`` best)."""
         return self.store.search(query, limit=limit, offset=offset, section=section)
+
+    def interpret(self, query: str) -> str:
+        """What to search for ``query``: itself, or its reading as Telex or VNI typed
+        without an input method ("hooij nghij" → "hội nghị") when only that matches."""
+        return self.store.interpret(query)

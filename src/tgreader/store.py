@@ -73,6 +73,7 @@ from tgreader.search import (
     section_key,
     url_section_keys,
 )
+from tgreader.telex import decode_query
 from tgreader.text import VN_TZ
 
 __all__ = [
@@ -659,6 +660,27 @@ class Store(_sqlite.Database):
                 snippet, spans = make_snippet(fields, phrases)
             hits.append(SearchHit(url, title or "", sec, published, snippet, spans, -rank))
         return hits
+
+    def interpret(self, query: str) -> str:
+        """``query``, or its Telex/VNI reading (``hooij nghij`` → "hội nghị") when the
+        typed form matches nothing as a phrase and the reading does: two lookups."""
+        spelled = decode_query(query)
+        if spelled is None:
+            return query
+        typed, read = ranking_tiers(query), ranking_tiers(spelled)
+        if not read:
+            return query
+        sql = "SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT 1"
+        try:
+            with self._db() as db:
+                if typed and db.execute(sql, (typed[0],)).fetchone() is not None:
+                    return query
+                if db.execute(sql, (read[0],)).fetchone() is not None:
+                    return spelled
+        except StoreError as error:
+            if not error.cause.startswith("fts5:"):
+                raise
+        return query
 
     @staticmethod
     def _tiered(
