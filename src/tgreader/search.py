@@ -216,36 +216,40 @@ NEAR_TOKENS = 10  # "near": at most this many words between the query's words
 
 
 def ranking_tiers(user_query: str) -> tuple[str, ...]:
-    """FTS5 MATCH expressions for ``user_query``, best tier first: each matches all the
-    articles of the tiers before it and more; the last matches every article holding
-    all the query's words (and none of its ``-words``). Empty when nothing is searchable.
+    """FTS5 MATCH expressions for ``user_query``, best tier first; the last matches every
+    article holding all the query's words (and none of its ``-words``), and every tier
+    matches only such articles. Empty when nothing is searchable.
 
-    The tiers: the whole query as a phrase with its diacritics as typed (only when any
-    were typed), as a phrase folded, then its words near one another (as typed, folded),
-    then anywhere in the article as typed, then anywhere folded.
+    By kind of match: the whole query as a phrase with its diacritics as typed (only when
+    any were typed), as a phrase folded, then its words near one another (as typed,
+    folded), then anywhere in the article as typed, then anywhere folded. Each kind in
+    the title first, then in the sapo, then anywhere (see Store.search for the order
+    within a tier).
     """
     query = read_query(user_query)
     if not query.phrases:
         return ()
     whole = tuple(token for phrase in query.phrases for token in phrase)
     typed = tuple(token for phrase in query.exact for token in phrase)
-    several = len(query.phrases) > 1
     near = "NEAR({}, " + str(NEAR_TOKENS) + ")"
-    parts: list[str] = []
+    kinds: list[tuple[bool, str]] = []  # (with diacritics, what to match)
     if query.diacritics:
-        parts.append(f"{_EXACT} : {_quote(typed)}")
-    if several:
-        parts.append(f"{_FOLDED} : {_quote(whole)}")
+        kinds.append((True, _quote(typed)))
+    if len(query.phrases) > 1:
+        kinds.append((False, _quote(whole)))
         if query.diacritics:
-            parts.append(f"{_EXACT} : " + near.format(" ".join(map(_quote, query.exact))))
-        parts.append(f"{_FOLDED} : " + near.format(" ".join(map(_quote, query.phrases))))
+            kinds.append((True, near.format(" ".join(map(_quote, query.exact)))))
+        kinds.append((False, near.format(" ".join(map(_quote, query.phrases)))))
         if query.diacritics:
-            parts.append(f"{_EXACT} : (" + " AND ".join(map(_quote, query.exact)) + ")")
-    # Each tier is the union of the parts so far, so every tier holds those before it.
+            kinds.append((True, "(" + " AND ".join(map(_quote, query.exact)) + ")"))
+    kinds.append((False, "(" + " AND ".join(map(_quote, query.phrases)) + ")"))
     tiers = [
-        "(" + " OR ".join(f"({part})" for part in parts[: k + 1]) + ")" for k in range(len(parts))
+        f"{columns} : {match}"
+        for exact, match in kinds
+        for columns in (
+            ("{xtitle}", "{xsapo}", _EXACT) if exact else ("{title}", "{sapo}", _FOLDED)
+        )
     ]
-    tiers.append(f"{_FOLDED} : (" + " AND ".join(map(_quote, query.phrases)) + ")")
     if query.excluded:
         unwanted = f" NOT {_FOLDED} : (" + " OR ".join(map(_quote, query.excluded)) + ")"
         tiers = [f"({tier}){unwanted}" for tier in tiers]

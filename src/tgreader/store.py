@@ -21,9 +21,11 @@ pages (so such rows are never seen), and :meth:`Store.vacuum` rebuilds the index
 them. The view ``pages_fts`` lists the index rows of stored pages, for inspection.
 
 Search keys (schema 3): an article's row in the index has the key ``pages.doc``, made from
-its publication time (:func:`_doc_base`), so the index's own order is newest last. A broad
-query is then ranked among its most recent matches only (FTS5 reads just that stretch of
-each word's list), not among every match of the archive: see :meth:`Store.search`.
+its publication time (:func:`_doc_base`), so the index's own order is newest last: the
+newest matches of a query are found by reading the end of each word's list, not every
+match of the archive (see :meth:`Store.search`).
+
+Schema 4: each field is indexed twice, folded and with its diacritics (see _MIGRATIONS).
 
 Threading: the UI calls a Store from worker threads. Each Store owns one connection,
 opened with ``check_same_thread=False`` and guarded by a lock; several Stores (or several
@@ -103,17 +105,12 @@ _DICT_SIZE = 30_000
 # site's look changed).
 _DICT_POOR = 0.2
 _DICT_PATIENCE = 16
-# A query with more matches than this is ranked among its newest this many first (see
-# Store.search): a reader's page of hits no longer costs in proportion to the archive.
-_RECENT_MATCHES = 2000
 # Index keys per minute of publication time since _DOC_EPOCH (see _doc_base). The site
 # gives minutes. Small keys close together keep the index small: it stores a key as the
 # distance from the one before, or whole at the start of a list, in 7-bit bytes (four up
 # to 2**28, which these reach in 2063).
 _DOC_SLOTS = 8
 _DOC_EPOCH = int(datetime(2000, 1, 1, tzinfo=VN_TZ).timestamp())
-# bm25 weights in column order: title, sapo, body, captions, folded then exact (schema 4).
-_BM25_WEIGHTS = "10.0, 4.0, 1.0, 2.0, 10.0, 4.0, 1.0, 2.0"
 # The index's columns, in the order of ArticleText.index_fields().
 _INDEX_COLUMNS = ", ".join((*FOLDED_COLUMNS, *EXACT_COLUMNS))
 _INDEX_INSERT = f"INSERT INTO search_index (rowid, {_INDEX_COLUMNS}) VALUES (?{', ?' * 8})"
@@ -611,12 +608,15 @@ class Store(_sqlite.Database):
         """Stored articles matching ``query``: ``limit`` of them after the first ``offset``
         (the next page of a result list).
 
-        The order: best first (the title weighs most) among the query's 2,000 most recently
-        published matches, then the older matches, best first. A news archive's broad query
-        matches most of it; ranking it all would make a page of hits cost time in proportion
-        to the archive, and the newest good match is what a reader of news looks for.
+        The order: by kind of match (search.ranking_tiers: the query as a phrase, as typed
+        then folded, before its words near one another, before its words anywhere; in the
+        title before the sapo before the rest), and within a kind the newest first. A news
+        archive's broad query matches most of it: ranking it all would make a page of hits
+        cost time in proportion to the archive, and the newest good match is what a
+        reader of news looks for.
 
-        Any text is a valid query: FTS5 operators typed by the user are plain words.
+        Any text is a valid query: FTS5 operators typed by the user are plain words, and
+        ``-word`` excludes a word.
         """
         tiers = ranking_tiers(query)
         if not tiers or limit <= 0 or offset < 0:
@@ -658,7 +658,7 @@ class Store(_sqlite.Database):
             else:
                 fields = (text.sapo, text.body, text.captions, text.title)
                 snippet, spans = make_snippet(fields, phrases)
-            hits.append(SearchHit(url, title or "", sec, published, snippet, spans, -rank))
+            hits.append(SearchHit(url, title or "", sec, published, snippet, spans, rank))
         return hits
 
     def interpret(self, query: str) -> str:
@@ -687,75 +687,57 @@ class Store(_sqlite.Database):
         db: sqlite3.Connection, tiers: tuple[str, ...], where: str, params: list[Any], want: int
     ) -> list[tuple[int, float]]:
         """The first ``want`` (key, score) over the ranking's tiers (search.ranking_tiers):
-        the first tier's matches in :meth:`_ranked` order, then the next tier's others...
+        the first tier's matches newest first, then the next tier's others, and so on.
 
-        Each tier holds the ones before it, so one that gives fewer than ``want`` has given
-        them all, and the next, asked for ``want``, gives at least what is still missing.
-        A page of a broad query is usually filled by the first tier alone."""
+        A tier may hold articles of the tiers before it: asked for as many more as have
+        been found, it gives at least what is still missing, or all it has. The score
+        says the tier (higher is better). No bm25: it counts each phrase over the whole
+        index first (a 200,000-article archive's phrase, 40 ms), where the newest of a
+        tier are found by reading the end of its words' lists.
+        """
         found: list[tuple[int, float]] = []
         seen: set[int] = set()
-        for tier in tiers:
-            for doc, score in Store._ranked(db, where, [tier, *params], want):
+        for rank, tier in enumerate(tiers):
+            need = want - len(found)
+            for doc in Store._newest(db, where, [tier, *params], need + len(seen)):
                 if doc not in seen:
                     seen.add(doc)
-                    found.append((doc, score))
+                    found.append((doc, float(len(tiers) - rank)))
             if len(found) >= want:
                 break
         return found[:want]
 
     @staticmethod
-    def _ranked(
-        db: sqlite3.Connection, where: str, params: list[Any], want: int
-    ) -> list[tuple[int, float]]:
-        """The first ``want`` (key, score) of stored articles matching ``where`` (a
-        condition on the index), in the order :meth:`search` gives.
-
-        bm25 scores each match it is given (a few µs each). The index's keys follow the
-        publication time, so the _RECENT_MATCHES newest matches are those from the
-        _RECENT_MATCHES-th key from the end on: found by reading the end of each word's
-        list, and ranked without touching the rest of it. (That count is of index rows: a
-        row left behind by a replaced article takes a place in it until a vacuum, though
-        never among the hits. Counting stored pages only would cost a lookup per match.)
-        """
-        cut = db.execute(
-            f"SELECT rowid FROM search_index WHERE {where} ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-            [*params, _RECENT_MATCHES - 1],
-        ).fetchone()
-        tiers: list[tuple[str, list[Any]]] = [("", [])]
-        if cut is not None:
-            tiers = [(" AND rowid >= ?", [cut[0]]), (" AND rowid < ?", [cut[0]])]
-        found: list[tuple[int, float]] = []
-        for tier, bound in tiers:
-            if len(found) >= want:
+    def _newest(db: sqlite3.Connection, where: str, params: list[Any], limit: int) -> list[int]:
+        """The keys of the ``limit`` newest stored articles matching ``where`` (a condition
+        on the index); fewer only when there are no more."""
+        found: list[int] = []
+        bound: list[Any] = []
+        while len(found) < limit:
+            asked = limit - len(found)
+            keys = [
+                int(row[0])
+                for row in db.execute(
+                    f"SELECT rowid FROM search_index WHERE {where}"
+                    + (" AND rowid < ?" if bound else "")
+                    + " ORDER BY rowid DESC LIMIT ?",
+                    [*params, *bound, asked],
+                )
+            ]
+            if not keys:
                 break
-            found += Store._rank(db, where + tier, [*params, *bound], want - len(found))
+            marks = ", ".join("?" * len(keys))
+            stored = {
+                int(row[0])
+                for row in db.execute(f"SELECT doc FROM pages WHERE doc IN ({marks})", keys)
+            }
+            # Rows left behind by replaced or deleted articles (see the module doc) are
+            # skipped, and as many more asked for.
+            found += [key for key in keys if key in stored]
+            if len(keys) < asked:
+                break
+            bound = [keys[-1]]
         return found
-
-    @staticmethod
-    def _rank(
-        db: sqlite3.Connection, where: str, params: list[Any], limit: int
-    ) -> list[tuple[int, float]]:
-        """The ``limit`` best (key, score) of stored articles matching ``where``; fewer only
-        when there are no more."""
-
-        def best(condition: str) -> list[Any]:
-            return db.execute(
-                f"SELECT rowid, bm25(search_index, {_BM25_WEIGHTS}) AS score "
-                f"FROM search_index WHERE {condition} ORDER BY score, rowid LIMIT ?",
-                [*params, limit],
-            ).fetchall()
-
-        found = best(where)
-        if found:
-            marks = ", ".join("?" * len(found))
-            stored = db.execute(
-                f"SELECT count(*) FROM pages WHERE doc IN ({marks})", [r[0] for r in found]
-            ).fetchone()[0]
-            if stored < len(found):
-                # Rows left behind by replaced or deleted articles (see the module doc)
-                # took places: rank again among stored pages only.
-                found = best(where + " AND rowid IN (SELECT doc FROM pages)")
-        return [(int(r[0]), float(r[1])) for r in found]
 
     @staticmethod
     def _hit_rows(db: sqlite3.Connection, docs: list[int]) -> dict[int, tuple[Any, ...]]:

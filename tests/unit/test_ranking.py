@@ -114,9 +114,15 @@ def test_pages_of_results_follow_on_across_tiers(store: Store) -> None:
     assert set(whole[:4]) == phrase
 
 
-def test_tiers_nest_and_end_with_every_match() -> None:
+def test_tiers_go_from_the_phrase_in_the_title_to_the_words_anywhere() -> None:
     tiers = ranking_tiers("hội nghị")
-    assert len(tiers) == 6
+    assert len(tiers) == 18  # six kinds of match, each in the title, the sapo, anywhere
+    assert tiers[0] == '{xtitle} : "hội nghị"'
+    assert tiers[3] == '{title} : "hoi nghi"'
     assert tiers[-1] == '{title sapo body captions} : ("hoi" AND "nghi")'
-    assert ranking_tiers("dang") == ('{title sapo body captions} : ("dang")',)
+    assert ranking_tiers("dang") == (
+        '{title} : ("dang")',
+        '{sapo} : ("dang")',
+        '{title sapo body captions} : ("dang")',
+    )
     assert ranking_tiers("") == ()
