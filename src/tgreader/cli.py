@@ -437,6 +437,7 @@ async def _search(service: Service, args: argparse.Namespace) -> int:
                     "snippet": h.snippet,
                     "highlights": [list(span) for span in h.highlights],
                     "score": h.score,
+                    "fetched": h.fetched,
                 }
                 for h in hits
             ]
@@ -454,6 +455,8 @@ async def _search(service: Service, args: argparse.Namespace) -> int:
         line.append(hit.title, style="bold")
         if hit.section:
             line.append(f"  · {hit.section}", style="dim")
+        if not hit.fetched:
+            line.append("  · seen in a list, not fetched yet", style="dim")
         console.print(line)
         snippet = Text("     " + hit.snippet)
         for start, end in hit.highlights:

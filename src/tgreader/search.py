@@ -68,6 +68,7 @@ class SearchHit(NamedTuple):
     snippet: str
     highlights: tuple[tuple[int, int], ...]
     score: float
+    fetched: bool = True  # False: seen in a listing only, found by its title and sapo
 
 
 class ArticleText(NamedTuple):

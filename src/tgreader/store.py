@@ -67,6 +67,7 @@ from tgreader.model import (
 from tgreader.search import (
     EXACT_COLUMNS,
     FOLDED_COLUMNS,
+    ArticleText,
     SearchHit,
     article_text,
     make_snippet,
@@ -228,6 +229,19 @@ _MIGRATIONS: tuple[_sqlite.Migration, ...] = (
         """,
         "CREATE TABLE index_rebuild (reached INTEGER NOT NULL)",
         "INSERT INTO index_rebuild (reached) VALUES (-1)",
+        # Articles seen in a listing but not fetched: found by their title and sapo until
+        # they are (Store._list_items); ``doc`` is their key in the index, as pages.doc.
+        """
+        CREATE TABLE listed (
+            doc           INTEGER PRIMARY KEY,
+            url           TEXT NOT NULL UNIQUE,
+            title         TEXT NOT NULL,
+            sapo          TEXT NOT NULL,
+            section       TEXT,
+            section_keys  TEXT NOT NULL,
+            published     TEXT
+        )
+        """,
         """
         CREATE VIEW pages_fts (rowid, title, sapo, body, captions, url, section) AS
             SELECT i.rowid, p.title, NULL, NULL, NULL, p.url, p.section
@@ -404,6 +418,11 @@ def _doc_base(published: str | None) -> int:
     if when.tzinfo is None:
         when = when.replace(tzinfo=VN_TZ)
     return max(0, (int(when.timestamp()) - _DOC_EPOCH) // 60) * _DOC_SLOTS
+
+
+def _listed_fields(title: str, sapo: str) -> tuple[str, ...]:
+    """The index's columns for an article known only from a listing."""
+    return ArticleText(title, sapo, "", "").index_fields()
 
 
 def _free_doc(db: sqlite3.Connection, published: str | None) -> int:
@@ -624,14 +643,19 @@ class Store(_sqlite.Database):
         where = "search_index MATCH ?"
         params: list[Any] = []
         if section is not None:
-            where += " AND rowid IN (SELECT doc FROM pages WHERE instr(section_keys, ?) > 0)"
-            params.append(f" {section_key(section)} ")
+            where += (
+                " AND rowid IN (SELECT doc FROM pages WHERE instr(section_keys, ?) > 0 "
+                "UNION ALL SELECT doc FROM listed WHERE instr(section_keys, ?) > 0)"
+            )
+            params += [f" {section_key(section)} "] * 2
         try:
             with self._db() as db:
                 ranked = self._tiered(db, tiers, where, params, offset + limit)[offset:]
                 rows = self._hit_rows(db, [doc for doc, _score in ranked])
                 texts: dict[int, bytes | None] = {}
                 for doc, (_url, _title, _sec, _published, parsed, dict_id) in rows.items():
+                    if isinstance(parsed, str):
+                        continue  # a listed article: its sapo is all there is
                     try:
                         texts[doc] = self._decode(db, None, parsed, dict_id)[1]
                     except zlib.error:
@@ -647,7 +671,13 @@ class Store(_sqlite.Database):
         for doc, rank in ranked:
             if doc not in rows:
                 continue
-            url, title, sec, published, _parsed, _dict = rows[doc]
+            url, title, sec, published, parsed, _dict = rows[doc]
+            if isinstance(parsed, str):
+                snippet, spans = make_snippet((parsed, title or ""), phrases)
+                hits.append(
+                    SearchHit(url, title or "", sec, published, snippet, spans, rank, False)
+                )
+                continue
             try:
                 raw = texts[doc]
                 if raw is None:
@@ -729,7 +759,11 @@ class Store(_sqlite.Database):
             marks = ", ".join("?" * len(keys))
             stored = {
                 int(row[0])
-                for row in db.execute(f"SELECT doc FROM pages WHERE doc IN ({marks})", keys)
+                for row in db.execute(
+                    f"SELECT doc FROM pages WHERE doc IN ({marks}) "
+                    f"UNION ALL SELECT doc FROM listed WHERE doc IN ({marks})",
+                    keys * 2,
+                )
             }
             # Rows left behind by replaced or deleted articles (see the module doc) are
             # skipped, and as many more asked for.
@@ -751,7 +785,16 @@ class Store(_sqlite.Database):
             f"WHERE doc IN ({marks})",
             docs,
         )
-        return {row[0]: row[1:] for row in found}
+        rows = {row[0]: row[1:] for row in found}
+        if len(rows) < len(docs):
+            # Articles known from a listing only: their sapo stands where the parse does.
+            listed = db.execute(
+                "SELECT doc, url, title, section, published, sapo, NULL FROM listed "
+                f"WHERE doc IN ({marks})",
+                docs,
+            )
+            rows.update((row[0], row[1:]) for row in listed)
+        return rows
 
     def info(self) -> StoreInfo:
         """Counts by kind, age range, and raw versus stored sizes."""
@@ -838,6 +881,54 @@ class Store(_sqlite.Database):
                 )
             if row.fts is not None:
                 db.execute(_INDEX_INSERT, (doc, *row.fts))
+                self._unlist(db, url)  # fetched at last: its listed entry gives way
+            if isinstance(page, Listing):
+                self._list_items(db, page)
+
+    @staticmethod
+    def _list_items(db: sqlite3.Connection, listing: Listing) -> None:
+        """Index the articles of ``listing`` that are not stored (title, sapo, date,
+        section), so a title seen in a list is found before it is opened."""
+        for item in listing.articles:
+            if not item.url or not item.title:
+                continue
+            stored = db.execute(
+                "SELECT 1 FROM pages WHERE url = ? AND kind = 'article'", (item.url,)
+            ).fetchone()
+            if stored is not None:
+                continue
+            sapo = item.sapo or ""
+            known = db.execute("SELECT title, sapo FROM listed WHERE url = ?", (item.url,))
+            if known.fetchone() == (item.title, sapo):
+                continue
+            Store._unlist(db, item.url)
+            published = item.published.isoformat() if item.published else None
+            doc = _free_doc(db, published)
+            keys = ([section_key(listing.section)] if listing.section else []) + url_section_keys(
+                item.url
+            )
+            unique = [k for i, k in enumerate(keys) if k and k not in keys[:i]]
+            db.execute(
+                "INSERT INTO listed (doc, url, title, sapo, section, section_keys, published) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc, item.url, item.title, sapo, listing.section,
+                 " " + " ".join(unique) + " ", published),
+            )  # fmt: skip
+            db.execute(_INDEX_INSERT, (doc, *_listed_fields(item.title, sapo)))
+
+    @staticmethod
+    def _unlist(db: sqlite3.Connection, url: str) -> None:
+        """Drop the listed entry of ``url`` and its index row, if it has one. (A contentless
+        index drops a row when given its text again: the title and sapo, kept for that.)"""
+        row = db.execute("SELECT doc, title, sapo FROM listed WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return
+        db.execute(
+            f"INSERT INTO search_index (search_index, rowid, {_INDEX_COLUMNS}) "
+            f"VALUES ('delete', ?{', ?' * 8})",
+            (row[0], *_listed_fields(row[1], row[2])),
+        )
+        db.execute("DELETE FROM listed WHERE doc = ?", (row[0],))
 
     @staticmethod
     def _prepare(
@@ -922,6 +1013,7 @@ class Store(_sqlite.Database):
             db.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
             count = db.execute("DELETE FROM pages").rowcount
             db.execute("DELETE FROM page_dicts")  # they hold pages too
+            db.execute("DELETE FROM listed")
             self._dicts.clear()
             self._poorly_served.clear()
             return int(count)
@@ -933,7 +1025,8 @@ class Store(_sqlite.Database):
             with _sqlite.transaction(db):
                 indexed, articles = db.execute(
                     "SELECT (SELECT count(*) FROM search_index_docsize), "
-                    "(SELECT count(*) FROM pages WHERE kind = 'article')"
+                    "(SELECT count(*) FROM pages WHERE kind = 'article') "
+                    "+ (SELECT count(*) FROM listed)"
                 ).fetchone()
                 if indexed != articles:
                     self._reindex(db)
@@ -948,7 +1041,19 @@ class Store(_sqlite.Database):
         db.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
         db.execute("UPDATE pages SET doc = NULL WHERE doc IS NOT NULL")
         db.execute("DELETE FROM index_rebuild")
+        listed = db.execute(
+            "SELECT url, title, sapo, section, section_keys, published FROM listed"
+        ).fetchall()
+        db.execute("DELETE FROM listed")
         self._index_unkeyed(db)
+        for url, title, sapo, section, keys, published in listed:
+            doc = _free_doc(db, published)
+            db.execute(
+                "INSERT INTO listed (doc, url, title, sapo, section, section_keys, published) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc, url, title, sapo, section, keys, published),
+            )
+            db.execute(_INDEX_INSERT, (doc, *_listed_fields(title, sapo)))
 
     def _index_unkeyed(self, db: sqlite3.Connection, limit: int = -1) -> int:
         """Give up to ``limit`` articles without an index key (``pages.doc``) one, and
