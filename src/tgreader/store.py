@@ -229,7 +229,14 @@ _MIGRATIONS: tuple[_sqlite.Migration, ...] = (
         """,
         "CREATE TABLE index_rebuild (reached INTEGER NOT NULL)",
         "INSERT INTO index_rebuild (reached) VALUES (-1)",
-        # Articles seen in a listing but not fetched: found by their title and sapo until
+        """
+        CREATE VIEW pages_fts (rowid, title, sapo, body, captions, url, section) AS
+            SELECT i.rowid, p.title, NULL, NULL, NULL, p.url, p.section
+            FROM search_index AS i JOIN pages AS p ON p.doc = i.rowid
+        """,
+    ),
+    (
+        # Schema 5: articles seen in a listing but not fetched: found by their title and sapo until
         # they are (Store._list_items); ``doc`` is their key in the index, as pages.doc.
         """
         CREATE TABLE listed (
@@ -241,11 +248,6 @@ _MIGRATIONS: tuple[_sqlite.Migration, ...] = (
             section_keys  TEXT NOT NULL,
             published     TEXT
         )
-        """,
-        """
-        CREATE VIEW pages_fts (rowid, title, sapo, body, captions, url, section) AS
-            SELECT i.rowid, p.title, NULL, NULL, NULL, p.url, p.section
-            FROM search_index AS i JOIN pages AS p ON p.doc = i.rowid
         """,
     ),
 )
