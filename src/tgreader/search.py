@@ -387,16 +387,30 @@ def _window(text: str, anchor: int, width: int) -> tuple[int, int]:
 
 
 def make_snippet(
-    fields: Iterable[str], phrases: Sequence[Phrase], width: int = SNIPPET_WIDTH
+    fields: Iterable[str],
+    phrases: Sequence[Phrase],
+    width: int = SNIPPET_WIDTH,
+    *,
+    prefer: Phrase | None = None,
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """About ``width`` characters of original text around the best match, and the offsets of
-    the matches in it. Fields are tried in order; the window covering the most distinct
+    the matches in it. Fields are tried in order: the first holding ``prefer`` (the whole
+    query as a phrase) is cut around it; else the window covering the most distinct
     phrases wins. Without any match, the start of the first non-empty field."""
     # Block separators become spaces (one character for one: offsets stay valid), so the
     # window is cut at word boundaries across paragraphs too and the snippet is one line.
     texts = [t.replace("\n", " ") for t in fields if t]
     if not texts:
         return "", ()
+    if prefer and len(prefer) > 1:
+        pattern, first_words = _phrase_pattern((prefer, *phrases))
+        for text in texts:
+            found = _matches(text, pattern, first_words)
+            at = next((start for start, _end, group in found if group == "p0"), None)
+            if at is not None:
+                lo, hi = _window(text, at, width)
+                # Highlighted word by word, as everywhere else.
+                return _cut(text, lo, hi, _matches(text, *_phrase_pattern(tuple(phrases))))
     best: tuple[int, int, int, list[tuple[int, int, str]]] | None = None  # (count, i, anchor)
     if phrases:
         pattern, first_words = _phrase_pattern(tuple(phrases))

@@ -668,6 +668,7 @@ class Store(_sqlite.Database):
                 return []
             raise
         phrases = query_phrases(query)
+        whole = tuple(token for phrase in phrases for token in phrase)
         hits: list[SearchHit] = []
         spans: tuple[tuple[int, int], ...]
         for doc, rank in ranked:
@@ -675,7 +676,7 @@ class Store(_sqlite.Database):
                 continue
             url, title, sec, published, parsed, _dict = rows[doc]
             if isinstance(parsed, str):
-                snippet, spans = make_snippet((parsed, title or ""), phrases)
+                snippet, spans = make_snippet((parsed, title or ""), phrases, prefer=whole)
                 hits.append(
                     SearchHit(url, title or "", sec, published, snippet, spans, rank, False)
                 )
@@ -689,7 +690,7 @@ class Store(_sqlite.Database):
                 snippet, spans = "", ()
             else:
                 fields = (text.sapo, text.body, text.captions, text.title)
-                snippet, spans = make_snippet(fields, phrases)
+                snippet, spans = make_snippet(fields, phrases, prefer=whole)
             hits.append(SearchHit(url, title or "", sec, published, snippet, spans, rank))
         return hits
 

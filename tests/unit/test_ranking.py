@@ -126,3 +126,21 @@ def test_tiers_go_from_the_phrase_in_the_title_to_the_words_anywhere() -> None:
         '{title sapo body captions} : ("dang")',
     )
     assert ranking_tiers("") == ()
+
+
+def test_the_snippet_shows_the_phrase_with_spaces_around_its_highlights(store: Store) -> None:
+    body = (
+        "Hội đồng nhân dân họp bàn. " + FILLER * 3 + "Nghị quyết được thông qua. "
+        + FILLER * 2 + "Tỉnh Bắc Kạn đã tổ chức hội nghị triển khai nhiệm vụ năm mới."
+    )  # fmt: skip
+    fill(store, page("bac-kan", "Tin Bắc Kạn", body))
+    hit = store.search("hội nghị")[0]
+    assert "tổ chức hội nghị triển khai" in hit.snippet
+    marked = [hit.snippet[a:b] for a, b in hit.highlights]
+    assert marked[-2:] == ["hội", "nghị"]
+    for start, end in hit.highlights:
+        # Highlights cover whole words: what is next to them is a space or the snippet's end.
+        assert start == 0 or not hit.snippet[start - 1].isalnum()
+        assert end == len(hit.snippet) or not hit.snippet[end].isalnum()
+    kan = store.search("bac kan")[0]
+    assert "Bắc Kạn đã" in kan.snippet
