@@ -242,7 +242,7 @@ def _run_app(args: argparse.Namespace) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    service = Service(settings, notice=_err)
+    service = Service(settings, notice=_err, progress=_reindex_bar)
     try:
         handler = _HANDLERS[args.command]
         return await handler(service, args)
@@ -250,6 +250,17 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         for path, moved in service.recoveries():
             _err(f"{path}: the file was damaged; moved it to {moved} and started a new one")
         await service.aclose()
+
+
+def _reindex_bar(done: int, total: int) -> None:
+    """A progress bar on stderr (a terminal only) while the store is indexed again."""
+    if not sys.stderr.isatty() or total <= 0:
+        return
+    width = 30
+    filled = width * done // total
+    bar = "#" * filled + "-" * (width - filled)
+    end = "\n" if done >= total else ""
+    print(f"\r  indexing [{bar}] {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
 
 
 def _err(message: str) -> None:
