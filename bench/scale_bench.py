@@ -83,14 +83,13 @@ def first_screen_texts(cache: Path, scratch: Path) -> tuple[str, ...]:
 
 def reader_first_screen(cache: Path, scratch: Path, texts: tuple[str, ...]) -> float:
     """Seconds from spawning the reader in tmux to its first screen."""
-    saved = dict(os.environ)
-    os.environ.update(_env(cache, scratch))
-    try:
-        command = [sys.executable, "-m", "tgreader", "--offline"]
-        return launch_bench.in_tmux(command, texts, scratch, "scale")
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    # Given in the command: a session takes the environment of the tmux server, not of
+    # the client that starts it.
+    env = _env(cache, scratch)
+    names = ("TGREADER_CACHE_DIR", "TGREADER_DATA_DIR", "TGREADER_CONFIG_DIR", "PYTHONPATH")
+    settings = [f"{name}={env[name]}" for name in names]
+    command = ["env", *settings, "LANG=C.UTF-8", sys.executable, "-m", "tgreader", "--offline"]
+    return launch_bench.in_tmux(command, texts, scratch, "scale")
 
 
 def newsboat_cache(size: int, folder: Path) -> Path | None:
@@ -126,11 +125,22 @@ def newsboat_first_screen(folder: Path, size: int, scratch: Path) -> float:
     """Seconds from spawning newsboat in tmux to its feed list with the item count."""
     command = ["newsboat", "-u", str(folder / "urls"), "-c", str(folder / "cache.db"),
                "-C", str(folder / "config")]  # fmt: skip
-    return launch_bench.in_tmux(command, (f"({size}/{size})",), scratch, "newsboat")
+    return launch_bench.in_tmux(command, (f" ({size}/",), scratch, "newsboat")
 
 
 def measure(sizes: tuple[int, ...], tag: str, repeat: int) -> dict[str, Any]:
     """Every figure for every size (stores built first if needed)."""
+    # A tmux server of this run's own, kept up by an idle session: when the last session
+    # goes the server quits, and a session started at that moment fails.
+    launch_bench._TMUX_SOCKET = f"tgreader-scale-{os.getpid()}"
+    launch_bench._tmux("new-session", "-d", "-s", "keep", "sleep 86400")
+    try:
+        return _measure(sizes, tag, repeat)
+    finally:
+        launch_bench._tmux("kill-server")
+
+
+def _measure(sizes: tuple[int, ...], tag: str, repeat: int) -> dict[str, Any]:
     from tgreader.store import Store
 
     found: dict[str, Any] = {}
