@@ -24,6 +24,7 @@ __all__ = [
     "Migration",
     "Opened",
     "is_corrupt",
+    "is_damage",
     "open_database",
     "store_error",
     "transaction",
@@ -87,6 +88,11 @@ def is_corrupt(error: sqlite3.Error) -> bool:
         return code in _CORRUPT_CODES
     text = str(error).lower()
     return "not a database" in text or "malformed" in text
+
+
+def is_damage(error: StoreError) -> bool:
+    """True when ``error`` says its file is damaged (or not a database at all)."""
+    return error.cause.startswith((_CAUSES[_SQLITE_CORRUPT], _CAUSES[_SQLITE_NOTADB]))
 
 
 def store_error(path: Path, error: BaseException) -> StoreError:
@@ -435,6 +441,27 @@ class Database:
                 self._conn = None
             _release(self._presence)
             self._presence = None
+
+    def start_over(self) -> Path:
+        """Move the (damaged) file aside and start a new one in its place; return where
+        the old one went (also ``recovered_from``)."""
+        with self._lock:
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                self._conn = None
+            _release(self._presence)
+            self._presence = None
+            try:
+                moved = _move_aside(self.path)
+            except OSError as error:
+                raise store_error(self.path, error) from error
+            with contextlib.suppress(FileNotFoundError):
+                _suspect_marker(self.path).unlink()
+            opened = open_database(self.path, self.MIGRATIONS)
+            self._conn, self._presence = opened.conn, opened.presence
+            self.recovered_from = moved
+            return moved
 
     def __enter__(self) -> Self:
         return self

@@ -245,7 +245,14 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     service = Service(settings, notice=_err, progress=_reindex_bar)
     try:
         handler = _HANDLERS[args.command]
-        return await handler(service, args)
+        try:
+            return await handler(service, args)
+        except StoreError as error:
+            # Damage an open did not look for (it reads the whole file only after a
+            # crash): the store is moved aside, said below, and the command runs again.
+            if not service.start_over_if_damaged(error):
+                raise
+            return await handler(service, args)
     finally:
         for path, moved in service.recoveries():
             _err(f"{path}: the file was damaged; moved it to {moved} and started a new one")

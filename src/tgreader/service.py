@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar, cast
 
-from tgreader.errors import FetchError, NotStoredError, ParseError, TgError
+from tgreader._sqlite import is_damage
+from tgreader.errors import FetchError, NotStoredError, ParseError, StoreError, TgError
 from tgreader.model import Article, Home, Listing, Section
 from tgreader.search import SearchHit
 from tgreader.sections import builtin_sections
@@ -156,6 +157,15 @@ class Service:
                 retries=self.settings.retries,
             )
         return self._fetcher
+
+    def start_over_if_damaged(self, error: StoreError) -> bool:
+        """When ``error`` is the page store found damaged in use (opening checks it only
+        after a crash), move it aside and start a new one; True if that was done."""
+        store = self._store
+        if store is None or error.where != str(store.path) or not is_damage(error):
+            return False
+        store.start_over()
+        return True
 
     def recoveries(self) -> list[tuple[Path, Path]]:
         """Damaged files moved aside on opening: (the file, where the damaged one went)."""

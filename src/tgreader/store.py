@@ -485,6 +485,13 @@ class Store(_sqlite.Database):
             raise
         return opened
 
+    def start_over(self) -> Path:
+        """Move the damaged file aside and start a new store (see the base class)."""
+        moved = super().start_over()
+        self._dicts.clear()  # they were the old file's
+        self._poorly_served.clear()
+        return moved
+
     # --- dictionaries -----------------------------------------------------------------
 
     def _dict(self, db: sqlite3.Connection, dict_id: int) -> _Dict:
