@@ -30,6 +30,7 @@ from bench import (
     memory_bench,
     parse_bench,
     photo_bench,
+    relevance_bench,
     search_bench,
     size_bench,
     sync_bench,
@@ -48,6 +49,7 @@ from bench.common import (
 BENCHMARKS: dict[str, Callable[..., Result]] = {
     "parse": parse_bench.run,
     "search": search_bench.run,
+    "relevance": relevance_bench.run,
     "sync": sync_bench.run,
     "size": size_bench.run,
     "launch": launch_bench.run,

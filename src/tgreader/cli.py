@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from tgreader import __version__
 from tgreader.config import Config, load_config_or_defaults
-from tgreader.errors import TgError, UsageError
+from tgreader.errors import StoreError, TgError, UsageError
 from tgreader.model import Article, Home, Listing
 from tgreader.render import article_markdown, article_text
 from tgreader.service import Answer, Service
@@ -146,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     clear.add_argument(
         "--images", dest="clear_images", action="store_true", help="remove only the stored photos"
     )
-    cache_commands.add_parser("vacuum", help="shrink the store file")
+    cache_commands.add_parser("vacuum", help="check the store file, then shrink it")
+    cache_commands.add_parser("check", help="check the whole store file for damage")
     return parser
 
 
@@ -254,10 +255,17 @@ def _run_app(args: argparse.Namespace) -> int:
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
-    service = Service(settings, notice=_err)
+    service = Service(settings, notice=_err, progress=_reindex_bar)
     try:
         handler = _HANDLERS[args.command]
-        return await handler(service, args)
+        try:
+            return await handler(service, args)
+        except StoreError as error:
+            # Damage an open did not look for (it reads the whole file only after a
+            # crash): the store is moved aside, said below, and the command runs again.
+            if not service.start_over_if_damaged(error):
+                raise
+            return await handler(service, args)
     finally:
         salvaged = service.salvaged()
         for path, moved in service.recoveries():
@@ -276,6 +284,17 @@ def _shown(text: str) -> str:
     bidi or format characters: a message may quote a header or a URL from a response),
     credentials taken out of URLs."""
     return clean(_USERINFO.sub(r"\1", text))
+
+
+def _reindex_bar(done: int, total: int) -> None:
+    """A progress bar on stderr (a terminal only) while the store is indexed again."""
+    if not sys.stderr.isatty() or total <= 0:
+        return
+    width = 30
+    filled = width * done // total
+    bar = "#" * filled + "-" * (width - filled)
+    end = "\n" if done >= total else ""
+    print(f"\r  indexing [{bar}] {done:,}/{total:,}", end=end, file=sys.stderr, flush=True)
 
 
 def _err(message: str) -> None:
@@ -576,7 +595,10 @@ def _photo_causes(wanted: bool) -> Iterator[_PhotoCauses]:
 
 async def _search(service: Service, args: argparse.Namespace) -> int:
     query = " ".join(args.query)
-    hits = service.search(query, limit=args.limit, section=args.section)
+    searched = service.interpret(query)
+    if searched != query:
+        _err(f"searched for {searched!r} (typed as Telex or VNI: {query!r})")
+    hits = service.search(searched, limit=args.limit, section=args.section)
     if args.json:
         _print_json(
             [
@@ -588,6 +610,7 @@ async def _search(service: Service, args: argparse.Namespace) -> int:
                     "snippet": h.snippet,
                     "highlights": [list(span) for span in h.highlights],
                     "score": h.score,
+                    "fetched": h.fetched,
                 }
                 for h in hits
             ]
@@ -605,6 +628,8 @@ async def _search(service: Service, args: argparse.Namespace) -> int:
         line.append(hit.title, style="bold")
         if hit.section:
             line.append(f"  · {hit.section}", style="dim")
+        if not hit.fetched:
+            line.append("  · seen in a list, not fetched yet", style="dim")
         console.print(line)
         snippet = Text("     " + hit.snippet)
         for start, end in hit.highlights:
@@ -674,8 +699,16 @@ async def _cache(service: Service, args: argparse.Namespace) -> int:
                 return 0
         print(f"Removed {store.clear()} pages and {service.photos.clear()} photos.")
         return 0
+    # The whole file is read here, never at an ordinary open (see _sqlite.open_database).
+    problems = store.check()
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise StoreError(str(store.path), f"damaged: {problems[0]}{more}")
+    if args.cache_command == "check":
+        print(f"{store.path}: no damage found.")
+        return 0
     store.vacuum()
-    print(f"Vacuumed {store.path}: {store.info().file_size} bytes.")
+    print(f"Vacuumed {store.path}: {_human(store.info().file_size)}.")
     return 0
 
 

@@ -21,15 +21,22 @@ from tgreader.text import clean, fold, fold_key
 
 __all__ = [
     "ELLIPSIS",
+    "EXACT_COLUMNS",
+    "FOLDED_COLUMNS",
+    "NEAR_TOKENS",
     "SNIPPET_WIDTH",
     "ArticleText",
     "Phrase",
+    "Query",
     "SearchHit",
     "article_text",
     "build_match_query",
+    "exact_for_index",
     "fold_for_index",
     "make_snippet",
     "query_phrases",
+    "ranking_tiers",
+    "read_query",
     "section_key",
     "url_section_keys",
 ]
@@ -61,6 +68,7 @@ class SearchHit(NamedTuple):
     snippet: str
     highlights: tuple[tuple[int, int], ...]
     score: float
+    fetched: bool = True  # False: seen in a listing only, found by its title and sapo
 
 
 class ArticleText(NamedTuple):
@@ -80,10 +88,39 @@ class ArticleText(NamedTuple):
             fold_for_index(self.captions),
         )
 
+    def index_fields(self) -> tuple[str, ...]:
+        """The index's columns: the folded fields, then the same with their diacritics."""
+        return (*self.folded(), *(exact_for_index(field) for field in self))
+
 
 def fold_for_index(text: str) -> str:
     """Text as it goes into the FTS index: diacritics removed and đ/Đ folded to d/D."""
     return fold(text)
+
+
+def _tone_moves() -> dict[str, str]:
+    """The old-style placements of a tone in an open ``oa``, ``oe`` or ``uy`` ("hòa"),
+    each mapped to the new style ("hoà"): the site writes both."""
+    moves: dict[str, str] = {}
+    for mark in ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323"):
+        for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+            old = unicodedata.normalize("NFC", first + mark) + second
+            moves[old] = first + unicodedata.normalize("NFC", second + mark)
+    return moves
+
+
+_TONE_MOVES = _tone_moves()
+# Only at the end of a word: in "hoàn" or "toán" both styles put the tone on the "a".
+_OLD_TONE = re.compile("(?:" + "|".join(_TONE_MOVES) + r")(?![^\W_])")
+
+
+def exact_for_index(text: str) -> str:
+    """Text as it goes into the index's exact columns: lower case with its diacritics, the
+    tone of an open "oa", "oe", "uy" always on the second vowel ("hòa" and "hoà" alike)."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    return _OLD_TONE.sub(lambda m: _TONE_MOVES[m.group()], lowered)
 
 
 def article_text(parsed: Mapping[str, Any]) -> ArticleText:
@@ -107,24 +144,59 @@ def article_text(parsed: Mapping[str, Any]) -> ArticleText:
     )
 
 
-def query_phrases(user_query: str) -> tuple[Phrase, ...]:
-    """Split a user query into folded phrases: a quoted part is one phrase, and so is each
-    bare word (``COVID-19`` is the phrase ``covid 19``, as FTS5 itself would read it).
+class Query(NamedTuple):
+    """A user query as the ranking reads it."""
+
+    phrases: tuple[Phrase, ...]  # folded: a match holds every one
+    exact: tuple[Phrase, ...]  # the same phrases with their diacritics as typed
+    excluded: tuple[Phrase, ...]  # folded: a match holds none (typed ``-word``)
+    diacritics: bool  # whether any were typed (đ counts)
+
+
+def read_query(user_query: str) -> Query:
+    """Split a user query into phrases: a quoted part is one phrase, and so is each bare
+    word (``COVID-19`` is the phrase ``covid 19``, as FTS5 itself would read it); a bare
+    word after a minus (``-word``) is one to exclude.
 
     Bare upper-case ``AND``/``OR``/``NOT``/``NEAR`` are dropped: typed so, they were meant
     as operators, which tgreader does not offer; as words they would almost never match
     Vietnamese text and would empty the result. Quoted or in lower case, they are words.
     """
     phrases: list[Phrase] = []
+    exact: list[Phrase] = []
+    excluded: list[Phrase] = []
     for quoted, bare in _QUOTED_OR_BARE.findall(clean(user_query)):
         if bare in _OPERATORS:
             continue
-        tokens = tuple(_TOKEN.findall(fold_key(quoted or bare)))
-        if tokens and tokens not in phrases:
-            phrases.append(tokens)
+        text = quoted or bare
+        minus = not quoted and len(bare) > 1 and bare.startswith("-")
+        tokens = tuple(_TOKEN.findall(fold_key(text)))
+        if not tokens:
+            continue
+        if minus:
+            if tokens not in excluded:
+                excluded.append(tokens)
+            continue
+        if tokens in phrases:
+            continue
+        typed = tuple(_TOKEN.findall(exact_for_index(text)))
+        phrases.append(tokens)
+        # Letters that fold to several (or none) would misalign the two: fold them too.
+        exact.append(typed if len(typed) == len(tokens) else tokens)
         if len(phrases) >= _MAX_PHRASES:
             break
-    return tuple(phrases)
+    diacritics = any(e != p for e, p in zip(exact, phrases, strict=True))
+    return Query(tuple(phrases), tuple(exact), tuple(excluded), diacritics)
+
+
+def query_phrases(user_query: str) -> tuple[Phrase, ...]:
+    """The folded phrases a match of ``user_query`` holds (see :func:`read_query`)."""
+    return read_query(user_query).phrases
+
+
+def _quote(phrase: Phrase) -> str:
+    # Tokens are letters and digits only, so the doubling of quotes is belt and braces.
+    return '"' + " ".join(phrase).replace('"', '""') + '"'
 
 
 def build_match_query(user_query: str) -> str | None:
@@ -133,8 +205,56 @@ def build_match_query(user_query: str) -> str | None:
     phrases = query_phrases(user_query)
     if not phrases:
         return None
-    # Tokens are letters and digits only, so the doubling of quotes is belt and braces.
-    return " ".join('"' + " ".join(phrase).replace('"', '""') + '"' for phrase in phrases)
+    return " ".join(_quote(phrase) for phrase in phrases)
+
+
+# The index's columns (see store.py): folded text, then the same with its diacritics.
+FOLDED_COLUMNS = ("title", "sapo", "body", "captions")
+EXACT_COLUMNS = ("xtitle", "xsapo", "xbody", "xcaptions")
+_FOLDED = "{" + " ".join(FOLDED_COLUMNS) + "}"
+_EXACT = "{" + " ".join(EXACT_COLUMNS) + "}"
+NEAR_TOKENS = 10  # "near": at most this many words between the query's words
+
+
+def ranking_tiers(user_query: str) -> tuple[str, ...]:
+    """FTS5 MATCH expressions for ``user_query``, best tier first; the last matches every
+    article holding all the query's words (and none of its ``-words``), and every tier
+    matches only such articles. Empty when nothing is searchable.
+
+    By kind of match: the whole query as a phrase with its diacritics as typed (only when
+    any were typed), as a phrase folded, then its words near one another (as typed,
+    folded), then anywhere in the article as typed, then anywhere folded. Each kind in
+    the title first, then in the sapo, then anywhere (see Store.search for the order
+    within a tier).
+    """
+    query = read_query(user_query)
+    if not query.phrases:
+        return ()
+    whole = tuple(token for phrase in query.phrases for token in phrase)
+    typed = tuple(token for phrase in query.exact for token in phrase)
+    near = "NEAR({}, " + str(NEAR_TOKENS) + ")"
+    kinds: list[tuple[bool, str]] = []  # (with diacritics, what to match)
+    if query.diacritics:
+        kinds.append((True, _quote(typed)))
+    if len(query.phrases) > 1:
+        kinds.append((False, _quote(whole)))
+        if query.diacritics:
+            kinds.append((True, near.format(" ".join(map(_quote, query.exact)))))
+        kinds.append((False, near.format(" ".join(map(_quote, query.phrases)))))
+        if query.diacritics:
+            kinds.append((True, "(" + " AND ".join(map(_quote, query.exact)) + ")"))
+    kinds.append((False, "(" + " AND ".join(map(_quote, query.phrases)) + ")"))
+    tiers = [
+        f"{columns} : {match}"
+        for exact, match in kinds
+        for columns in (
+            ("{xtitle}", "{xsapo}", _EXACT) if exact else ("{title}", "{sapo}", _FOLDED)
+        )
+    ]
+    if query.excluded:
+        unwanted = f" NOT {_FOLDED} : (" + " OR ".join(map(_quote, query.excluded)) + ")"
+        tiers = [f"({tier}){unwanted}" for tier in tiers]
+    return tuple(tiers)
 
 
 def section_key(name_or_slug: str) -> str:
@@ -267,16 +387,30 @@ def _window(text: str, anchor: int, width: int) -> tuple[int, int]:
 
 
 def make_snippet(
-    fields: Iterable[str], phrases: Sequence[Phrase], width: int = SNIPPET_WIDTH
+    fields: Iterable[str],
+    phrases: Sequence[Phrase],
+    width: int = SNIPPET_WIDTH,
+    *,
+    prefer: Phrase | None = None,
 ) -> tuple[str, tuple[tuple[int, int], ...]]:
     """About ``width`` characters of original text around the best match, and the offsets of
-    the matches in it. Fields are tried in order; the window covering the most distinct
+    the matches in it. Fields are tried in order: the first holding ``prefer`` (the whole
+    query as a phrase) is cut around it; else the window covering the most distinct
     phrases wins. Without any match, the start of the first non-empty field."""
     # Block separators become spaces (one character for one: offsets stay valid), so the
     # window is cut at word boundaries across paragraphs too and the snippet is one line.
     texts = [t.replace("\n", " ") for t in fields if t]
     if not texts:
         return "", ()
+    if prefer and len(prefer) > 1:
+        pattern, first_words = _phrase_pattern((prefer, *phrases))
+        for text in texts:
+            found = _matches(text, pattern, first_words)
+            at = next((start for start, _end, group in found if group == "p0"), None)
+            if at is not None:
+                lo, hi = _window(text, at, width)
+                # Highlighted word by word, as everywhere else.
+                return _cut(text, lo, hi, _matches(text, *_phrase_pattern(tuple(phrases))))
     best: tuple[int, int, int, list[tuple[int, int, str]]] | None = None  # (count, i, anchor)
     if phrases:
         pattern, first_words = _phrase_pattern(tuple(phrases))

@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar, cast
 from urllib.parse import urlsplit
 
-from tgreader.errors import FetchError, NotStoredError, ParseError, TgError, WrongKindError
+from tgreader._sqlite import is_damage
+from tgreader.errors import (
+    FetchError,
+    NotStoredError,
+    ParseError,
+    StoreError,
+    TgError,
+    WrongKindError,
+)
 from tgreader.model import Article, Home, Listing, Section
 from tgreader.search import SearchHit
 from tgreader.sections import builtin_sections
@@ -126,6 +134,7 @@ class Service:
         fetcher: Fetcher | None = None,
         store: Store | None = None,
         notice: Callable[[str], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.settings = settings
         self._fetcher = fetcher
@@ -136,6 +145,8 @@ class Service:
         #: Told (one line) of slow work the reader did not ask for, such as a store
         #: indexed again after an upgrade; the CLI prints it on stderr.
         self.notice = notice
+        #: Told (done, total) as such work goes on; the CLI draws a progress bar.
+        self.progress = progress
 
     @property
     def site(self) -> Site:
@@ -156,9 +167,13 @@ class Service:
             path = self.settings.store_path()
             notice = self.notice
 
-            def on_reindex(count: int) -> None:
-                if notice is not None:
+            progress = self.progress
+
+            def on_reindex(done: int, count: int) -> None:
+                if notice is not None and done == 0:
                     notice(f"{path}: indexing {count:,} stored articles for search again, once")
+                if progress is not None:
+                    progress(done, count)
 
             self._store = Store.open(path, recover=True, on_reindex=on_reindex)
         return self._store
@@ -182,6 +197,18 @@ class Service:
                 retries=self.settings.retries,
             )
         return self._fetcher
+
+    def start_over_if_damaged(self, error: StoreError) -> bool:
+        """When ``error`` is one of the open files found damaged in use (opening checks a
+        file only after a crash or an error), move it aside and start a new one, keeping
+        the rows of the user's own data that can still be read; True if that was done."""
+        if not is_damage(error):
+            return False
+        for database in (self._store, self._userdata, self._photos):
+            if database is not None and error.where == str(database.path):
+                database.start_over()
+                return True
+        return False
 
     def recoveries(self) -> list[tuple[Path, Path]]:
         """Damaged files moved aside on opening: (the file, where the damaged one went)."""
@@ -333,6 +360,11 @@ class Service:
         """Stored articles matching ``query``, ignoring case and diacritics (``limit`` of
         them, after the ``offset`` best)."""
         return self.store.search(query, limit=limit, offset=offset, section=section)
+
+    def interpret(self, query: str) -> str:
+        """What to search for ``query``: itself, or its reading as Telex or VNI typed
+        without an input method ("hooij nghij" → "hội nghị") when only that matches."""
+        return self.store.interpret(query)
 
     # --- photos -----------------------------------------------------------------------
 

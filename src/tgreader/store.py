@@ -21,9 +21,11 @@ pages (so such rows are never seen), and :meth:`Store.vacuum` rebuilds the index
 them. The view ``pages_fts`` lists the index rows of stored pages, for inspection.
 
 Search keys (schema 3): an article's row in the index has the key ``pages.doc``, made from
-its publication time (:func:`_doc_base`), so the index's own order is newest last. A broad
-query is then ranked among its most recent matches only (FTS5 reads just that stretch of
-each word's list), not among every match of the archive: see :meth:`Store.search`.
+its publication time (:func:`_doc_base`), so the index's own order is newest last: the
+newest matches of a query are found by reading the end of each word's list, not every
+match of the archive (see :meth:`Store.search`).
+
+Schema 4: each field is indexed twice, folded and with its diacritics (see _MIGRATIONS).
 
 Threading: the UI calls a Store from worker threads. Each Store owns one connection,
 opened with ``check_same_thread=False`` and guarded by a lock; several Stores (or several
@@ -44,6 +46,7 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, Self, cast
@@ -62,14 +65,18 @@ from tgreader.model import (
     listing_from_dict,
 )
 from tgreader.search import (
+    EXACT_COLUMNS,
+    FOLDED_COLUMNS,
+    ArticleText,
     SearchHit,
     article_text,
-    build_match_query,
     make_snippet,
     query_phrases,
+    ranking_tiers,
     section_key,
     url_section_keys,
 )
+from tgreader.telex import decode_query
 from tgreader.text import VN_TZ
 
 __all__ = [
@@ -99,17 +106,17 @@ _DICT_SIZE = 30_000
 # site's look changed).
 _DICT_POOR = 0.2
 _DICT_PATIENCE = 16
-# A query with more matches than this is ranked among its newest this many first (see
-# Store.search): a reader's page of hits no longer costs in proportion to the archive.
-_RECENT_MATCHES = 2000
 # Index keys per minute of publication time since _DOC_EPOCH (see _doc_base). The site
 # gives minutes. Small keys close together keep the index small: it stores a key as the
 # distance from the one before, or whole at the start of a list, in 7-bit bytes (four up
 # to 2**28, which these reach in 2063).
 _DOC_SLOTS = 8
 _DOC_EPOCH = int(datetime(2000, 1, 1, tzinfo=VN_TZ).timestamp())
-# bm25 weights in column order: title, sapo, body, captions.
-_BM25_WEIGHTS = "10.0, 4.0, 1.0, 2.0"
+# The index's columns, in the order of ArticleText.index_fields().
+_INDEX_COLUMNS = ", ".join((*FOLDED_COLUMNS, *EXACT_COLUMNS))
+_INDEX_INSERT = f"INSERT INTO search_index (rowid, {_INDEX_COLUMNS}) VALUES (?{', ?' * 8})"
+# A reindex commits (and reports progress) after this many articles.
+_REINDEX_BATCH = 2000
 _BODY_TAG = re.compile(r"<body[\s>]", re.IGNORECASE)
 _FRESH_SKEW_S = 60.0  # a checked_at this far in the future is a clock jump, not freshness
 
@@ -209,6 +216,45 @@ _MIGRATIONS: tuple[_sqlite.Migration, ...] = (
         # server); NULL for pages stored before, whose origin is not known.
         "ALTER TABLE pages ADD COLUMN origin TEXT",
     ),
+    (
+        # Schema 5: the index holds each field twice, folded and with its diacritics
+        # (search.exact_for_index), so a query typed with diacritics ranks the articles
+        # holding them as typed first. Its tokenizer keeps diacritics: the folded columns
+        # are given folded text. The articles keep their keys and are indexed again when
+        # the store is opened (Store._index_new), a batch at a time, from the lowest key:
+        # index_rebuild holds the key reached, and goes when all are done.
+        "DROP VIEW pages_fts",
+        "DROP TABLE search_index",
+        """
+        CREATE VIRTUAL TABLE search_index USING fts5 (
+            title, sapo, body, captions, xtitle, xsapo, xbody, xcaptions,
+            content = '',
+            tokenize = 'unicode61 remove_diacritics 0'
+        )
+        """,
+        "CREATE TABLE index_rebuild (reached INTEGER NOT NULL)",
+        "INSERT INTO index_rebuild (reached) VALUES (-1)",
+        """
+        CREATE VIEW pages_fts (rowid, title, sapo, body, captions, url, section) AS
+            SELECT i.rowid, p.title, NULL, NULL, NULL, p.url, p.section
+            FROM search_index AS i JOIN pages AS p ON p.doc = i.rowid
+        """,
+    ),
+    (
+        # Schema 6: articles seen in a listing but not fetched, found by their title and sapo
+        # until they are (Store._list_items); ``doc`` is their key in the index, as pages.doc.
+        """
+        CREATE TABLE listed (
+            doc           INTEGER PRIMARY KEY,
+            url           TEXT NOT NULL UNIQUE,
+            title         TEXT NOT NULL,
+            sapo          TEXT NOT NULL,
+            section       TEXT,
+            section_keys  TEXT NOT NULL,
+            published     TEXT
+        )
+        """,
+    ),
 )
 
 # The pages stored under a URL (?1) or redirected to it. The second half names the
@@ -296,7 +342,7 @@ class _Row(NamedTuple):
     and parse are compressed inside it, against its kind's current dictionary."""
 
     values: dict[str, Any]
-    fts: tuple[str, str, str, str] | None  # the folded fields for the search index
+    fts: tuple[str, ...] | None  # the search index's columns
     html: bytes
     parsed: bytes  # the parse as JSON
     parsed_dict: dict[str, Any]
@@ -382,13 +428,22 @@ def _doc_base(published: str | None) -> int:
     return max(0, (int(when.timestamp()) - _DOC_EPOCH) // 60) * _DOC_SLOTS
 
 
+def _listed_fields(title: str, sapo: str) -> tuple[str, ...]:
+    """The index's columns for an article known only from a listing."""
+    return ArticleText(title, sapo, "", "").index_fields()
+
+
 def _free_doc(db: sqlite3.Connection, published: str | None) -> int:
     """A key for a new index row: at or after the slots of ``published``'s minute, never one
     the index holds (a replaced or deleted article's row, see the module doc) or a page has.
-    Past a minute's last slot, the next minute's slots are used."""
-    low = _doc_base(published)
+    Past a minute's last slot, the next minute's slots are used.
+
+    Each full stretch looked at doubles the next one, so many articles in one minute (or
+    without a date, all at key 0) cost a few lookups each, not one per eight before them.
+    """
+    low, width = _doc_base(published), _DOC_SLOTS
     while True:
-        high = low + _DOC_SLOTS - 1
+        high = low + width - 1
         used = db.execute(
             "SELECT max(k) FROM (SELECT max(id) AS k FROM search_index_docsize "
             "WHERE id BETWEEN ?1 AND ?2 UNION ALL "
@@ -399,7 +454,7 @@ def _free_doc(db: sqlite3.Connection, published: str | None) -> int:
             return low
         if used < high:
             return int(used) + 1
-        low = high + 1
+        low, width = high + 1, width * 2
 
 
 class Store(_sqlite.Database):
@@ -421,12 +476,12 @@ class Store(_sqlite.Database):
         path: Path,
         *,
         recover: bool = False,
-        on_reindex: Callable[[int], None] | None = None,
+        on_reindex: Callable[[int, int], None] | None = None,
     ) -> Self:
         """Open or create the store at ``path`` (see :meth:`_sqlite.Database.open`).
 
-        The articles of a store from before schema 3 are indexed under their new keys first
-        (a few seconds for 10,000): ``on_reindex`` is told how many, before.
+        The articles of a store from before schema 5 are indexed again first (a few
+        seconds per 10,000): ``on_reindex`` is told (done, total) as it goes.
         """
         opened = super().open(path, recover=recover)
         try:
@@ -435,6 +490,13 @@ class Store(_sqlite.Database):
             opened.close()
             raise
         return opened
+
+    def start_over(self) -> Path:
+        """Move the damaged file aside and start a new store (see the base class)."""
+        moved = super().start_over()
+        self._dicts.clear()  # they were the old file's
+        self._poorly_served.clear()
+        return moved
 
     # --- dictionaries -----------------------------------------------------------------
 
@@ -581,27 +643,35 @@ class Store(_sqlite.Database):
         """Stored articles matching ``query``: ``limit`` of them after the first ``offset``
         (the next page of a result list).
 
-        The order: best first (the title weighs most) among the query's 2,000 most recently
-        published matches, then the older matches, best first. A news archive's broad query
-        matches most of it; ranking it all would make a page of hits cost time in proportion
-        to the archive, and the newest good match is what a reader of news looks for.
+        The order: by kind of match (search.ranking_tiers: the query as a phrase, as typed
+        then folded, before its words near one another, before its words anywhere; in the
+        title before the sapo before the rest), and within a kind the newest first. A news
+        archive's broad query matches most of it: ranking it all would make a page of hits
+        cost time in proportion to the archive, and the newest good match is what a
+        reader of news looks for.
 
-        Any text is a valid query: FTS5 operators typed by the user are plain words.
+        Any text is a valid query: FTS5 operators typed by the user are plain words, and
+        ``-word`` excludes a word.
         """
-        match = build_match_query(query)
-        if match is None or limit <= 0 or offset < 0:
+        tiers = ranking_tiers(query)
+        if not tiers or limit <= 0 or offset < 0:
             return []
         where = "search_index MATCH ?"
-        params: list[Any] = [match]
+        params: list[Any] = []
         if section is not None:
-            where += " AND rowid IN (SELECT doc FROM pages WHERE instr(section_keys, ?) > 0)"
-            params.append(f" {section_key(section)} ")
+            where += (
+                " AND rowid IN (SELECT doc FROM pages WHERE instr(section_keys, ?) > 0 "
+                "UNION ALL SELECT doc FROM listed WHERE instr(section_keys, ?) > 0)"
+            )
+            params += [f" {section_key(section)} "] * 2
         try:
             with self._db() as db:
-                ranked = self._ranked(db, where, params, offset + limit)[offset:]
+                ranked = self._tiered(db, tiers, where, params, offset + limit)[offset:]
                 rows = self._hit_rows(db, [doc for doc, _score in ranked])
                 texts: dict[int, bytes | None] = {}
                 for doc, (_url, _title, _sec, _published, parsed, dict_id) in rows.items():
+                    if isinstance(parsed, str):
+                        continue  # a listed article: its sapo is all there is
                     try:
                         texts[doc] = self._decode(db, None, parsed, dict_id)[1]
                     except zlib.error:
@@ -612,12 +682,19 @@ class Store(_sqlite.Database):
                 return []
             raise
         phrases = query_phrases(query)
+        whole = tuple(token for phrase in phrases for token in phrase)
         hits: list[SearchHit] = []
         spans: tuple[tuple[int, int], ...]
         for doc, rank in ranked:
             if doc not in rows:
                 continue
-            url, title, sec, published, _parsed, _dict = rows[doc]
+            url, title, sec, published, parsed, _dict = rows[doc]
+            if isinstance(parsed, str):
+                snippet, spans = make_snippet((parsed, title or ""), phrases, prefer=whole)
+                hits.append(
+                    SearchHit(url, title or "", sec, published, snippet, spans, rank, False)
+                )
+                continue
             try:
                 raw = texts[doc]
                 if raw is None:
@@ -627,63 +704,91 @@ class Store(_sqlite.Database):
                 snippet, spans = "", ()
             else:
                 fields = (text.sapo, text.body, text.captions, text.title)
-                snippet, spans = make_snippet(fields, phrases)
-            hits.append(SearchHit(url, title or "", sec, published, snippet, spans, -rank))
+                snippet, spans = make_snippet(fields, phrases, prefer=whole)
+            hits.append(SearchHit(url, title or "", sec, published, snippet, spans, rank))
         return hits
 
-    @staticmethod
-    def _ranked(
-        db: sqlite3.Connection, where: str, params: list[Any], want: int
-    ) -> list[tuple[int, float]]:
-        """The first ``want`` (key, score) of stored articles matching ``where`` (a
-        condition on the index), in the order :meth:`search` gives.
+    def interpret(self, query: str) -> str:
+        """``query``, or its Telex/VNI reading (``hooij nghij`` → "hội nghị") when the
+        typed form matches nothing as a phrase and the reading does: two lookups."""
+        spelled = decode_query(query)
+        if spelled is None:
+            return query
+        typed, read = ranking_tiers(query), ranking_tiers(spelled)
+        if not read:
+            return query
+        sql = "SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT 1"
+        try:
+            with self._db() as db:
+                if typed and db.execute(sql, (typed[0],)).fetchone() is not None:
+                    return query
+                if db.execute(sql, (read[0],)).fetchone() is not None:
+                    return spelled
+        except StoreError as error:
+            if not error.cause.startswith("fts5:"):
+                raise
+        return query
 
-        bm25 scores each match it is given (a few µs each). The index's keys follow the
-        publication time, so the _RECENT_MATCHES newest matches are those from the
-        _RECENT_MATCHES-th key from the end on: found by reading the end of each word's
-        list, and ranked without touching the rest of it. (That count is of index rows: a
-        row left behind by a replaced article takes a place in it until a vacuum, though
-        never among the hits. Counting stored pages only would cost a lookup per match.)
+    @staticmethod
+    def _tiered(
+        db: sqlite3.Connection, tiers: tuple[str, ...], where: str, params: list[Any], want: int
+    ) -> list[tuple[int, float]]:
+        """The first ``want`` (key, score) over the ranking's tiers (search.ranking_tiers):
+        the first tier's matches newest first, then the next tier's others, and so on.
+
+        A tier may hold articles of the tiers before it: asked for as many more as have
+        been found, it gives at least what is still missing, or all it has. The score
+        says the tier (higher is better). No bm25: it counts each phrase over the whole
+        index first (a 200,000-article archive's phrase, 40 ms), where the newest of a
+        tier are found by reading the end of its words' lists.
         """
-        cut = db.execute(
-            f"SELECT rowid FROM search_index WHERE {where} ORDER BY rowid DESC LIMIT 1 OFFSET ?",
-            [*params, _RECENT_MATCHES - 1],
-        ).fetchone()
-        tiers: list[tuple[str, list[Any]]] = [("", [])]
-        if cut is not None:
-            tiers = [(" AND rowid >= ?", [cut[0]]), (" AND rowid < ?", [cut[0]])]
         found: list[tuple[int, float]] = []
-        for tier, bound in tiers:
+        seen: set[int] = set()
+        for rank, tier in enumerate(tiers):
+            need = want - len(found)
+            for doc in Store._newest(db, where, [tier, *params], need + len(seen)):
+                if doc not in seen:
+                    seen.add(doc)
+                    found.append((doc, float(len(tiers) - rank)))
             if len(found) >= want:
                 break
-            found += Store._rank(db, where + tier, [*params, *bound], want - len(found))
-        return found
+        return found[:want]
 
     @staticmethod
-    def _rank(
-        db: sqlite3.Connection, where: str, params: list[Any], limit: int
-    ) -> list[tuple[int, float]]:
-        """The ``limit`` best (key, score) of stored articles matching ``where``; fewer only
-        when there are no more."""
-
-        def best(condition: str) -> list[Any]:
-            return db.execute(
-                f"SELECT rowid, bm25(search_index, {_BM25_WEIGHTS}) AS score "
-                f"FROM search_index WHERE {condition} ORDER BY score, rowid LIMIT ?",
-                [*params, limit],
-            ).fetchall()
-
-        found = best(where)
-        if found:
-            marks = ", ".join("?" * len(found))
-            stored = db.execute(
-                f"SELECT count(*) FROM pages WHERE doc IN ({marks})", [r[0] for r in found]
-            ).fetchone()[0]
-            if stored < len(found):
-                # Rows left behind by replaced or deleted articles (see the module doc)
-                # took places: rank again among stored pages only.
-                found = best(where + " AND rowid IN (SELECT doc FROM pages)")
-        return [(int(r[0]), float(r[1])) for r in found]
+    def _newest(db: sqlite3.Connection, where: str, params: list[Any], limit: int) -> list[int]:
+        """The keys of the ``limit`` newest stored articles matching ``where`` (a condition
+        on the index); fewer only when there are no more."""
+        found: list[int] = []
+        bound: list[Any] = []
+        while len(found) < limit:
+            asked = limit - len(found)
+            keys = [
+                int(row[0])
+                for row in db.execute(
+                    f"SELECT rowid FROM search_index WHERE {where}"
+                    + (" AND rowid < ?" if bound else "")
+                    + " ORDER BY rowid DESC LIMIT ?",
+                    [*params, *bound, asked],
+                )
+            ]
+            if not keys:
+                break
+            marks = ", ".join("?" * len(keys))
+            stored = {
+                int(row[0])
+                for row in db.execute(
+                    f"SELECT doc FROM pages WHERE doc IN ({marks}) "
+                    f"UNION ALL SELECT doc FROM listed WHERE doc IN ({marks})",
+                    keys * 2,
+                )
+            }
+            # Rows left behind by replaced or deleted articles (see the module doc) are
+            # skipped, and as many more asked for.
+            found += [key for key in keys if key in stored]
+            if len(keys) < asked:
+                break
+            bound = [keys[-1]]
+        return found
 
     @staticmethod
     def _hit_rows(db: sqlite3.Connection, docs: list[int]) -> dict[int, tuple[Any, ...]]:
@@ -697,7 +802,16 @@ class Store(_sqlite.Database):
             f"WHERE doc IN ({marks})",
             docs,
         )
-        return {row[0]: row[1:] for row in found}
+        rows = {row[0]: row[1:] for row in found}
+        if len(rows) < len(docs):
+            # Articles known from a listing only: their sapo stands where the parse does.
+            listed = db.execute(
+                "SELECT doc, url, title, section, published, sapo, NULL FROM listed "
+                f"WHERE doc IN ({marks})",
+                docs,
+            )
+            rows.update((row[0], row[1:]) for row in listed)
+        return rows
 
     def info(self) -> StoreInfo:
         """Counts by kind, age range, and raw versus stored sizes."""
@@ -718,7 +832,12 @@ class Store(_sqlite.Database):
     def check(self) -> list[str]:
         """Problems found by SQLite's integrity check and FTS5's; empty when all is well."""
         with self._db() as db:
-            problems = [str(r[0]) for r in db.execute("PRAGMA integrity_check")]
+            try:
+                problems = [str(r[0]) for r in db.execute("PRAGMA integrity_check")]
+            except sqlite3.DatabaseError as error:
+                if not _sqlite.is_corrupt(error):
+                    raise
+                problems = [str(error)]  # damage the check itself could not read past
             if problems == ["ok"]:
                 problems = []
             try:
@@ -781,11 +900,55 @@ class Store(_sqlite.Database):
                     {**values, "doc": doc},
                 )
             if row.fts is not None:
-                db.execute(
-                    "INSERT INTO search_index (rowid, title, sapo, body, captions) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (doc, *row.fts),
-                )
+                db.execute(_INDEX_INSERT, (doc, *row.fts))
+                self._unlist(db, url)  # fetched at last: its listed entry gives way
+            if isinstance(page, Listing):
+                self._list_items(db, page)
+
+    @staticmethod
+    def _list_items(db: sqlite3.Connection, listing: Listing) -> None:
+        """Index the articles of ``listing`` that are not stored (title, sapo, date,
+        section), so a title seen in a list is found before it is opened."""
+        for item in listing.articles:
+            if not item.url or not item.title:
+                continue
+            stored = db.execute(
+                "SELECT 1 FROM pages WHERE url = ? AND kind = 'article'", (item.url,)
+            ).fetchone()
+            if stored is not None:
+                continue
+            sapo = item.sapo or ""
+            known = db.execute("SELECT title, sapo FROM listed WHERE url = ?", (item.url,))
+            if known.fetchone() == (item.title, sapo):
+                continue
+            Store._unlist(db, item.url)
+            published = item.published.isoformat() if item.published else None
+            doc = _free_doc(db, published)
+            keys = ([section_key(listing.section)] if listing.section else []) + url_section_keys(
+                item.url
+            )
+            unique = [k for i, k in enumerate(keys) if k and k not in keys[:i]]
+            db.execute(
+                "INSERT INTO listed (doc, url, title, sapo, section, section_keys, published) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc, item.url, item.title, sapo, listing.section,
+                 " " + " ".join(unique) + " ", published),
+            )  # fmt: skip
+            db.execute(_INDEX_INSERT, (doc, *_listed_fields(item.title, sapo)))
+
+    @staticmethod
+    def _unlist(db: sqlite3.Connection, url: str) -> None:
+        """Drop the listed entry of ``url`` and its index row, if it has one. (A contentless
+        index drops a row when given its text again: the title and sapo, kept for that.)"""
+        row = db.execute("SELECT doc, title, sapo FROM listed WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            return
+        db.execute(
+            f"INSERT INTO search_index (search_index, rowid, {_INDEX_COLUMNS}) "
+            f"VALUES ('delete', ?{', ?' * 8})",
+            (row[0], *_listed_fields(row[1], row[2])),
+        )
+        db.execute("DELETE FROM listed WHERE doc = ?", (row[0],))
 
     @staticmethod
     def _prepare(
@@ -810,12 +973,11 @@ class Store(_sqlite.Database):
         title: str | None = None
         section: str | None = page.section if not isinstance(page, Home) else None
         published: str | None = None
-        index: tuple[str, str, str, str] | None = None
+        index: tuple[str, ...] | None = None
         if isinstance(page, Article):
             title = page.title
             published = page.published.isoformat() if page.published else None
-            folded = article_text(parsed).folded()
-            index = (folded.title, folded.sapo, folded.body, folded.captions)
+            index = article_text(parsed).index_fields()
         elif isinstance(page, Listing):
             title = page.section
         keys = ([section_key(section)] if section else []) + url_section_keys(url)
@@ -871,6 +1033,7 @@ class Store(_sqlite.Database):
             db.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
             count = db.execute("DELETE FROM pages").rowcount
             db.execute("DELETE FROM page_dicts")  # they hold pages too
+            db.execute("DELETE FROM listed")
             self._dicts.clear()
             self._poorly_served.clear()
             return int(count)
@@ -882,7 +1045,8 @@ class Store(_sqlite.Database):
             with _sqlite.transaction(db):
                 indexed, articles = db.execute(
                     "SELECT (SELECT count(*) FROM search_index_docsize), "
-                    "(SELECT count(*) FROM pages WHERE kind = 'article')"
+                    "(SELECT count(*) FROM pages WHERE kind = 'article') "
+                    "+ (SELECT count(*) FROM listed)"
                 ).fetchone()
                 if indexed != articles:
                     self._reindex(db)
@@ -896,37 +1060,107 @@ class Store(_sqlite.Database):
         """Build the search index again from the stored articles' parses, under new keys."""
         db.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
         db.execute("UPDATE pages SET doc = NULL WHERE doc IS NOT NULL")
+        db.execute("DELETE FROM index_rebuild")
+        listed = db.execute(
+            "SELECT url, title, sapo, section, section_keys, published FROM listed"
+        ).fetchall()
+        db.execute("DELETE FROM listed")
         self._index_unkeyed(db)
+        for url, title, sapo, section, keys, published in listed:
+            doc = _free_doc(db, published)
+            db.execute(
+                "INSERT INTO listed (doc, url, title, sapo, section, section_keys, published) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (doc, url, title, sapo, section, keys, published),
+            )
+            db.execute(_INDEX_INSERT, (doc, *_listed_fields(title, sapo)))
 
-    def _index_unkeyed(self, db: sqlite3.Connection) -> None:
-        """Give every article without an index key (``pages.doc``) one, and index it."""
+    def _index_unkeyed(self, db: sqlite3.Connection, limit: int = -1) -> int:
+        """Give up to ``limit`` articles without an index key (``pages.doc``) one, and
+        index them (every one with -1); return how many were keyed."""
         rows = db.execute(
-            f"SELECT id, published, parsed, dict FROM pages WHERE {_UNKEYED} ORDER BY id"
-        )
-        for page_id, published, parsed, dict_id in rows.fetchall():
+            f"SELECT id, published, parsed, dict FROM pages WHERE {_UNKEYED} ORDER BY id LIMIT ?",
+            (limit,),
+        ).fetchall()
+        for page_id, published, parsed, dict_id in rows:
             doc = _free_doc(db, published)
             # Keyed even when its parse cannot be read, so it is not tried at every open.
             db.execute("UPDATE pages SET doc = ? WHERE id = ?", (doc, page_id))
-            try:
-                parsed_json = self._decode(db, None, parsed, dict_id)[1]
-                folded = article_text(json.loads(parsed_json.decode("utf-8"))).folded()
-            except (zlib.error, UnicodeDecodeError, ValueError):
-                continue  # a damaged parse cannot be searched; get() reports it
-            db.execute(
-                "INSERT INTO search_index (rowid, title, sapo, body, captions) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (doc, folded.title, folded.sapo, folded.body, folded.captions),
-            )
+            self._index_parse(db, doc, parsed, dict_id)
+        return len(rows)
 
-    def _index_new(self, on_reindex: Callable[[int], None] | None) -> None:
-        """Index the articles of a store from before schema 3 (see _MIGRATIONS) under
-        their new keys; in a store already keyed, one lookup and nothing to do."""
+    def _index_keyed(self, db: sqlite3.Connection, reached: int, limit: int) -> int:
+        """Index up to ``limit`` keyed articles past key ``reached`` (a schema 5 rebuild),
+        and record how far it got; return how many were looked at (0: done)."""
+        rows = db.execute(
+            "SELECT doc, parsed, dict FROM pages WHERE doc > ? ORDER BY doc LIMIT ?",
+            (reached, limit),
+        ).fetchall()
+        for dict_id in {row[2] for row in rows if row[2] is not None}:
+            with contextlib.suppress(zlib.error):
+                self._dict(db, dict_id)  # read here: the helper thread must not touch db
+        # Folding runs in a helper thread while SQLite indexes the previous article (it
+        # lets go of the GIL while it works): a rebuild takes about a third less time.
+        with ThreadPoolExecutor(max_workers=1) as helper:
+            prepared = helper.map(lambda row: self._index_fields(row[1], row[2]), rows)
+            for (doc, _parsed, _dict_id), fields in zip(rows, prepared, strict=True):
+                if fields is None:
+                    continue  # a damaged parse cannot be searched; get() reports it
+                if db.execute("SELECT 1 FROM search_index_docsize WHERE id = ?", (doc,)).fetchone():
+                    continue  # written meanwhile by a put, under its new key
+                db.execute(_INDEX_INSERT, (doc, *fields))
+        if rows:
+            db.execute("UPDATE index_rebuild SET reached = ?", (rows[-1][0],))
+        else:
+            db.execute("DELETE FROM index_rebuild")
+        return len(rows)
+
+    def _index_fields(self, parsed: bytes, dict_id: int | None) -> tuple[str, ...] | None:
+        """The index's columns for a stored parse (its dictionary already read), or None
+        when it cannot be read."""
+        try:
+            shared = self._dicts[dict_id] if dict_id is not None else None
+            parsed_json = _inflate(parsed, shared.parsed if shared else None)
+            return article_text(json.loads(parsed_json.decode("utf-8"))).index_fields()
+        except (KeyError, zlib.error, UnicodeDecodeError, ValueError):
+            return None
+
+    def _index_parse(
+        self, db: sqlite3.Connection, doc: int, parsed: bytes, dict_id: int | None
+    ) -> None:
+        if dict_id is not None:
+            with contextlib.suppress(zlib.error):
+                self._dict(db, dict_id)
+        fields = self._index_fields(parsed, dict_id)
+        if fields is not None:
+            db.execute(_INDEX_INSERT, (doc, *fields))
+
+    def _index_new(self, on_reindex: Callable[[int, int], None] | None) -> None:
+        """Index the articles of a store from before schema 5 (see _MIGRATIONS); in a store
+        already indexed, two lookups and nothing to do.
+
+        A batch at a time, each committed: an interrupted rebuild goes on where it stopped
+        at the next open. ``on_reindex`` is told (done, total) before and after each batch.
+        """
         with self._db() as db:
             # By the index of keys: only the pages without a key are looked at.
-            count = int(db.execute(f"SELECT count(*) FROM pages WHERE {_UNKEYED}").fetchone()[0])
-            if count == 0:
-                return
-            if on_reindex is not None:
-                on_reindex(count)
-            with _sqlite.transaction(db):
-                self._index_unkeyed(db)
+            unkeyed = int(db.execute(f"SELECT count(*) FROM pages WHERE {_UNKEYED}").fetchone()[0])
+            pending = db.execute("SELECT min(reached) FROM index_rebuild").fetchone()[0]
+            keyed = 0
+            if pending is not None:
+                found = db.execute("SELECT count(*) FROM pages WHERE doc > ?", (pending,))
+                keyed = int(found.fetchone()[0])
+            total, done, told = unkeyed + keyed, 0, -1
+            while True:
+                if total and on_reindex is not None and done != told:
+                    told = min(done, total)
+                    on_reindex(told, total)
+                with _sqlite.transaction(db):
+                    reached = db.execute("SELECT min(reached) FROM index_rebuild").fetchone()[0]
+                    if reached is not None:
+                        step = self._index_keyed(db, reached, _REINDEX_BATCH)
+                    else:
+                        step = self._index_unkeyed(db, _REINDEX_BATCH)
+                if step == 0 and reached is None:
+                    break  # (another process may have done some meanwhile)
+                done += step

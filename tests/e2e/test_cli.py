@@ -200,6 +200,35 @@ def test_cache_info_clear_vacuum(cli: Cli, demo_server: DemoServer) -> None:
     assert cli("cache", "vacuum").code == 0
 
 
+def test_cache_check_reads_the_whole_file(
+    cli: Cli, demo_server: DemoServer, dirs: dict[str, str]
+) -> None:
+    assert cli("--site", demo_server.url, "sync", "--pages", "1", "--depth", "1").code == 0
+    sound = cli("cache", "check")
+    assert sound.code == 0 and sound.err == "" and "no damage found" in sound.out
+    store = Path(dirs["TGREADER_CACHE_DIR"]) / "pages.sqlite3"
+    with sqlite3.connect(store) as conn:
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        leaves = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pageno FROM dbstat WHERE name = 'pages' AND pagetype = 'leaf' "
+                "ORDER BY pageno DESC LIMIT 2"
+            )
+        ]
+    conn.close()
+    with store.open("r+b") as file:
+        for number in leaves:
+            file.seek((number - 1) * size)
+            file.write(b"\xff" * size)
+    # An ordinary command does not scan the file; the checks do, and say so in one line.
+    assert cli("--offline", "sections", "--json").code == 0
+    for command in ("check", "vacuum"):
+        damaged = cli("cache", command)
+        assert damaged.code == 5, damaged.err
+        assert _one_line(damaged).startswith(f"tgreader: {store}: damaged: ")
+
+
 # -- failures: exit code and a one-line message naming the URL and the cause --------------
 
 

@@ -23,6 +23,7 @@ from bench import (  # noqa: E402 - the repository root had to be put on the pat
     pages,
     parse_bench,
     photo_bench,
+    relevance_bench,
     run,
     search_bench,
     size_bench,
@@ -75,6 +76,22 @@ def test_search_and_size_on_a_tiny_store() -> None:
     assert set(found["queries"]) == set(search_bench.QUERIES)
     facts = size_bench.breakdown(corpus.ensure(3, progress=False))
     assert facts["pages"] > 3 and facts["file"] > 0
+
+
+def test_average_precision_and_the_relevance_judge() -> None:
+    assert relevance_bench.average_precision(["a", "x", "b"], {"a", "b"}) == (1 + 2 / 3) / 2
+    assert relevance_bench.average_precision(["x", "a"], {"a", "b"}) == 0.25
+    texts = {"1": "Hội nghị báo cáo viên", "2": "hỏi - đáp, ngày nghỉ", "3": "Hội, nghị: họp"}
+    assert relevance_bench.judge(texts, "hội nghị") == {"1", "3"}
+    assert relevance_bench.judge(texts, "hoi nghi") == {"1", "3"}
+    assert relevance_bench.judge(texts, "hỏi") == {"2"}
+
+
+def test_every_judged_query_has_a_relevant_article() -> None:
+    found = relevance_bench.measure()
+    assert len(relevance_bench.WITH_DIACRITICS) == len(relevance_bench.WITHOUT) >= 10
+    assert all(entry["relevant"] > 0 for entry in found["queries"].values())
+    assert 0.0 < found["map"] <= 1.0
 
 
 def test_demo_store_size(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from tgreader.search import (
     build_match_query,
     make_snippet,
     query_phrases,
+    read_query,
     section_key,
     url_section_keys,
 )
@@ -171,7 +172,12 @@ def test_operators_lose_their_meaning() -> None:
     assert build_match_query('"AND" hoi') == '"and" "hoi"'
     assert build_match_query("title:x") == '"title x"'
     assert build_match_query("{title sapo}: x") == '"title" "sapo" "x"'
-    assert build_match_query("^hoi -nghi") == '"hoi" "nghi"'
+    # A minus before a word excludes it (the one operator tgreader offers); alone, or
+    # inside a word, it is a separator.
+    assert build_match_query("^hoi -nghi") == '"hoi"'
+    assert read_query("^hoi -nghi").excluded == (("nghi",),)
+    assert build_match_query("hoi - nghi") == '"hoi" "nghi"'
+    assert build_match_query("covid-19") == '"covid 19"'
     assert build_match_query("hoi*") == '"hoi"'
     assert build_match_query('"hoi nghi') == '"hoi nghi"'
 

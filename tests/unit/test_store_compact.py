@@ -207,45 +207,27 @@ def _scored(n: int) -> Article:
     return dataclasses.replace(page, published=Published(when))
 
 
-def test_a_broad_query_ranks_its_newest_matches_first(
-    path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(store, "_RECENT_MATCHES", 5)
+def test_a_broad_query_ranks_its_newest_matches_first(path: Path) -> None:
+    # Every article holds the query in its title, as often as it may: within that kind of
+    # match the newest come first, however many times the others say it.
     pages = [_scored(n) for n in range(14)]
     other = dataclasses.replace(article(30, "Kinh tế số"), published=pages[-1].published)
     with Store.open(path) as opened:
         for page in [*pages, other]:
             opened.put(page.url, page, page_html(page))
         hits = opened.search("hoi nghi", limit=50)
-        assert sorted(h.url for h in hits) == sorted(p.url for p in pages)
-        published = {p.url: p.published for p in pages}
-        newest = {p.url for p in pages[-5:]}
-        # The five newest matches, best first; then the nine older ones, best first.
-        assert {h.url for h in hits[:5]} == newest
-        for tier in (hits[:5], hits[5:]):
-            assert [h.score for h in tier] == sorted((h.score for h in tier), reverse=True)
-        assert len({h.score for h in hits[:5]}) > 1 and len({h.score for h in hits[5:]}) > 1
-        assert (
-            min(published[h.url].when for h in hits[:5])
-            > max(  # type: ignore[union-attr]
-                published[h.url].when
-                for h in hits[5:]  # type: ignore[union-attr]
-            )
-        )
-        # Pages of three give the same list, across the two tiers.
+        assert [h.url for h in hits] == [p.url for p in reversed(pages)]
+        assert len({h.score for h in hits}) == 1
+        # Pages of three give the same list.
         paged = [
             h.url for o in range(0, 15, 3) for h in opened.search("hoi nghi", limit=3, offset=o)
         ]
         assert paged == [h.url for h in hits]
-        # Fewer matches than that: one ranking, best first.
         few = opened.search("kinh te so", limit=50)
         assert [h.url for h in few] == [other.url]
 
 
-def test_rows_left_behind_never_take_a_place_in_either_tier(
-    path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(store, "_RECENT_MATCHES", 4)
+def test_rows_left_behind_never_take_a_place_among_the_hits(path: Path) -> None:
     pages = [_scored(n) for n in range(10)]
     with Store.open(path) as opened:
         for page in pages:
@@ -266,8 +248,7 @@ def test_rows_left_behind_never_take_a_place_in_either_tier(
                 for h in opened.search("hoi nghi", limit=size, offset=o)
             ]
             assert paged == whole, size
-        # (The newest matches are counted among index rows, so a row left behind takes a
-        # place in that count until a vacuum, though never in the hits.)
+        assert whole == [p.url for p in reversed(pages) if p.url in matching]
         in_section = opened.search("hoi nghi", limit=50, section="thoi-su")
         assert sorted(h.url for h in in_section) == sorted(whole)
         opened.vacuum()
@@ -352,7 +333,7 @@ def test_a_schema_1_file_is_migrated_with_its_index(path: Path) -> None:
         migrated.put(newer.url, newer, page_html(newer))
         assert len(migrated.search("kinh te so")) == 2
         assert migrated.check() == []
-    assert rows(path, "PRAGMA user_version") == [(4,)]
+    assert rows(path, "PRAGMA user_version") == [(6,)]
 
 
 def test_a_schema_2_file_is_indexed_again_in_publication_order(path: Path) -> None:
@@ -370,15 +351,15 @@ def test_a_schema_2_file_is_indexed_again_in_publication_order(path: Path) -> No
             (page_id, folded.title, folded.sapo, folded.body, folded.captions),
         )
     conn.close()
-    told: list[int] = []
-    with Store.open(path, on_reindex=told.append) as migrated:
+    told: list[tuple[int, int]] = []
+    with Store.open(path, on_reindex=lambda *seen: told.append(seen)) as migrated:
         assert sorted(h.url for h in migrated.search("kinh te so")) == sorted(p.url for p in pages)
         assert migrated.check() == []
-    assert told == [3]
-    with Store.open(path, on_reindex=told.append):
+    assert told == [(0, 3), (3, 3)]
+    with Store.open(path, on_reindex=lambda *seen: told.append(seen)):
         pass
-    assert told == [3]  # once
-    assert rows(path, "PRAGMA user_version") == [(4,)]
+    assert told == [(0, 3), (3, 3)]  # once
+    assert rows(path, "PRAGMA user_version") == [(6,)]
     keyed = rows(path, "SELECT url FROM pages ORDER BY doc")
     assert [url for (url,) in keyed] == [p.url for p in reversed(pages)]
     assert rows(path, "SELECT count(*) FROM search_index_docsize") == [(3,)]

@@ -180,9 +180,12 @@ async def run_search(
     """A page of search results, after the ``offset`` best (diacritics and case ignored)."""
 
     def search() -> SearchDone:
-        hits = service.search(query, limit=SEARCH_PAGE, offset=offset)
+        searched = service.interpret(query)
+        hits = service.search(searched, limit=SEARCH_PAGE, offset=offset)
         read = service.userdata.read_urls(h.url for h in hits)
-        return SearchDone(request, query, hits, read, offset)
+        # The header says what was searched when it is not what was typed (Telex, VNI).
+        shown = query if searched == query else f"{query} → {searched}"
+        return SearchDone(request, shown, hits, read, offset)
 
     async def job() -> None:
         post(await asyncio.to_thread(search))

@@ -331,6 +331,26 @@ def _storage() -> list[Case]:
             ),
         ),
         Case(
+            "damage an open does not read (no open scans the whole file: launch costs the "
+            "same at any size), a crash with changes in the WAL, an error that met damage",
+            "`cache check` and `cache vacuum` read the whole file: exit 5, one line; after a "
+            "crash (a WAL left by a process that died, not one still open) or a damaged "
+            "read, the next open checks the whole file and moves a damaged one aside",
+            (
+                "tests/e2e/test_cli.py::test_cache_check_reads_the_whole_file",
+                *(
+                    _UNIT + "test_store_open.py::" + name
+                    for name in (
+                        "test_an_ordinary_open_does_not_read_the_whole_file",
+                        "test_a_crash_makes_the_next_open_check_the_file",
+                        "test_a_crash_on_a_sound_file_is_checked_once",
+                        "test_a_damage_met_while_reading_is_checked_at_the_next_open",
+                        "test_a_writer_still_open_elsewhere_is_not_a_crash",
+                    )
+                ),
+            ),
+        ),
+        Case(
             "a damaged bookmarks and read-state file",
             "moved aside the same way, said in one line; a new empty one",
             (

@@ -1,0 +1,134 @@
+"""The search index's keys and entries on a real SQLite file: many articles of one minute
+or without a date, and articles seen only in a list."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tgreader import store
+from tgreader.model import Article, Listing, ListItem, Paragraph, Published
+from tgreader.store import STORE_FILENAME, Store
+from tgreader.text import VN_TZ
+
+SITE = "https://tuyengiao.vn"
+
+
+def undated(number: int) -> Article:
+    return Article(
+        url=f"{SITE}/thoi-su/bai-{number}-{200000 + number}",
+        section="Thời sự",
+        title=f"Bài không ghi ngày số {number}",
+        published=None,
+        sapo="Tóm tắt.",
+        author=None,
+        blocks=(Paragraph("Nội dung."),),
+    )
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "cache" / STORE_FILENAME
+
+
+def _lookups_for_a_new_key(path: Path) -> tuple[int, int]:
+    """The key the next undated article would get, and how many statements finding it ran."""
+    statements: list[str] = []
+    conn = sqlite3.connect(path)
+    try:
+        conn.set_trace_callback(statements.append)
+        key = store._free_doc(conn, None)
+    finally:
+        conn.close()
+    return key, len(statements)
+
+
+def test_the_key_of_an_undated_article_does_not_cost_per_article_before_it(path: Path) -> None:
+    counts: list[int] = []
+    with Store.open(path) as opened:
+        stored = 0
+        for total in (100, 1600):
+            for number in range(stored, total):
+                page = undated(number)
+                opened.put(page.url, page, "<html></html>")
+            stored = total
+            key, lookups = _lookups_for_a_new_key(path)
+            conn = sqlite3.connect(path)
+            used = conn.execute("SELECT count(*) FROM pages WHERE doc = ?", (key,)).fetchone()
+            conn.close()
+            assert used == (0,)
+            counts.append(lookups)
+    # Sixteen times the articles, a few more lookups (by one stretch per doubling), where
+    # one lookup per eight articles made it 200 from 13.
+    assert counts[1] <= counts[0] + 5, counts
+    assert counts[1] < 1600 // store._DOC_SLOTS // 10
+
+
+def _listing(*items: ListItem) -> Listing:
+    return Listing(url=f"{SITE}/thoi-su", section="Thời sự", page=1, next=None, articles=items)
+
+
+def _item(number: int, title: str, sapo: str) -> ListItem:
+    when = Published(datetime(2024, 6, number, 9, 0, tzinfo=VN_TZ))
+    return ListItem(title=title, url=f"{SITE}/thoi-su/bai-{number}-{300000 + number}",
+                    published=when, sapo=sapo)  # fmt: skip
+
+
+def _index_rows(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM search_index_docsize").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_an_article_seen_only_in_a_list_is_found_by_its_title_and_sapo(path: Path) -> None:
+    meeting = _item(3, "Hội nghị báo cáo viên tháng 6", "Sáng nay, tỉnh tổ chức hội nghị.")
+    other = _item(4, "Tập huấn chuyển đổi số", "Cán bộ cơ sở được tập huấn.")
+    with Store.open(path) as opened:
+        opened.put(f"{SITE}/thoi-su", _listing(meeting, other), "<html></html>")
+        hits = opened.search("hội nghị")
+        assert [(h.url, h.fetched) for h in hits] == [(meeting.url, False)]
+        assert hits[0].title == meeting.title and hits[0].published is not None
+        assert "hội nghị" in hits[0].snippet and hits[0].highlights
+        assert [h.url for h in opened.search("tap huan", section="thoi-su")] == [other.url]
+        assert opened.search("tap huan", section="kinh-te") == []
+        # The same listing stored again adds nothing.
+        opened.put(f"{SITE}/thoi-su", _listing(meeting, other), "<html></html>")
+        assert _index_rows(path) == 2
+
+
+def test_fetching_a_listed_article_completes_its_entry(path: Path) -> None:
+    item = _item(5, "Hội nghị báo cáo viên tháng 6", "Tóm tắt trong danh sách.")
+    with Store.open(path) as opened:
+        opened.put(f"{SITE}/thoi-su", _listing(item), "<html></html>")
+        article = Article(
+            url=item.url, section="Thời sự", title=item.title, published=item.published,
+            sapo="Tóm tắt của bài.", author=None, blocks=(Paragraph("Toàn văn bài viết."),),
+        )  # fmt: skip
+        opened.put(article.url, article, "<html></html>")
+        hits = opened.search("hoi nghi")
+        assert [(h.url, h.fetched) for h in hits] == [(item.url, True)]
+        assert [h.url for h in opened.search("toan van")] == [item.url]
+        assert opened.search("danh sach") == []  # the list's sapo is gone with its entry
+        assert _index_rows(path) == 1  # its listed row left the index too
+        # Listed again later, a stored article is not listed a second time.
+        opened.put(f"{SITE}/thoi-su", _listing(item), "<html></html>")
+        assert _index_rows(path) == 1
+        assert opened.check() == []
+
+
+def test_listed_articles_survive_a_vacuum(path: Path) -> None:
+    item = _item(6, "Hội nghị báo cáo viên tháng 6", "Tóm tắt.")
+    with Store.open(path) as opened:
+        opened.put(f"{SITE}/thoi-su", _listing(item), "<html></html>")
+        page = undated(1)
+        opened.put(page.url, page, "<html></html>")
+        opened.put(page.url, page, "<html></html>")  # leaves a row behind for the vacuum
+        opened.vacuum()
+        assert [(h.url, h.fetched) for h in opened.search("hoi nghi")] == [(item.url, False)]
+        assert _index_rows(path) == 2
+        assert opened.check() == []
