@@ -3,13 +3,19 @@ tests/ui and tests/reliability (Textual is imported only here)."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
+import time
+from collections.abc import Callable
+from typing import Any
 
 from textual.app import App
+from textual.driver import Driver
 from textual.pilot import Pilot
+from textual.widget import Widget
 
-__all__ = ["screen_text", "settle", "svg_text"]
+__all__ = ["driver", "focused", "screen_text", "settle", "svg_text", "until"]
 
 _TEXT = re.compile(
     r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
@@ -18,12 +24,12 @@ _TEXT = re.compile(
 _CELL = 12.2  # the width of one cell in Textual's SVG export
 
 
-def svg_text(app: App[object]) -> str:
+def svg_text(app: App[Any]) -> str:
     """Every character of the exported screenshot, entities decoded (markup included)."""
     return html.unescape(app.export_screenshot())
 
 
-def screen_text(app: App[object]) -> str:
+def screen_text(app: App[Any]) -> str:
     """What the terminal shows, line by line."""
     lines: dict[int, list[str]] = {}
     for x, line, chunk in _TEXT.findall(app.export_screenshot()):
@@ -36,9 +42,30 @@ def screen_text(app: App[object]) -> str:
     return "\n".join("".join(lines[n]).rstrip() for n in sorted(lines))
 
 
-async def settle(pilot: Pilot[object], rounds: int = 3) -> None:
+async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
     """Let workers finish and their messages be handled (a handler may start another)."""
     for _ in range(rounds):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 5) -> None:
+    """Wait (without waiting for workers) until ``condition`` holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.01)
+    await pilot.pause()
+
+
+def focused(app: App[Any]) -> Widget | None:
+    """The focused widget, read afresh (an ``assert app.focused is …`` narrows the type
+    for the rest of the test, though a key press changes it)."""
+    return app.focused
+
+
+def driver(app: App[Any]) -> Driver:
+    """The running app's terminal driver, to deliver events as the terminal does."""
+    assert app._driver is not None
+    return app._driver

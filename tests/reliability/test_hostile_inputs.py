@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 import tgreader.parse as parse_module
 from tgreader.errors import FetchError, ParseError
 from tgreader.fetch import Fetcher, Response
+from tgreader.model import Article, Home, Listing
 from tgreader.parse import page_url_hint, parse_article, parse_home, parse_listing
 from tgreader.text import parse_vn_datetime
 from tgreader.urls import Site
@@ -41,7 +42,11 @@ PROPERTY = settings(
     derandomize=not stats.exploring(),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-PARSERS = {"article": parse_article, "listing": parse_listing, "home": parse_home}
+PARSERS: dict[str, Callable[..., Article | Listing | Home]] = {
+    "article": parse_article,
+    "listing": parse_listing,
+    "home": parse_home,
+}
 # One URL of each generation's site: Gen A/B on tuyengiao.vn, Gen C on its successor.
 URLS = (
     "https://tuyengiao.vn/thoi-su-chinh-tri/bai-viet-123",

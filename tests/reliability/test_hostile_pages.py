@@ -243,7 +243,7 @@ def test_export_names_cannot_leave_the_folder(title: str, limit: int) -> None:
 # -- the text every string of a page goes through -------------------------------------------------
 
 _TEXT = st.text(st.sampled_from(COMPOSING)) | st.text(
-    st.sampled_from(HOSTILE_CHARS) | st.characters(exclude_categories=("Cs",))
+    st.sampled_from(HOSTILE_CHARS) | st.characters(exclude_categories=["Cs"])
 )
 
 

@@ -60,10 +60,11 @@ def _run(fault: Fault, folder: Path, template: Path) -> Outcome:
         server.routes[SEED_PATH] = fault.make(elsewhere.url, SEED_PATH)
         before, seed_before = store_rows(store), page_row(store, SEED)
         options = ("--site", server.url, "--timeout", f"{TIMEOUT:g}")
-        retries = {"TGREADER_RETRIES": str(RETRIES)}
+        retries = str(RETRIES)
+        fresh_dir = str(fresh_store.parent)
         fresh = cli(*options, "read", CANONICAL + fresh_path, "--json",
-                    TGREADER_CACHE_DIR=str(fresh_store.parent), **retries)  # fmt: skip
-        stored = cli(*options, "read", SEED, "--refresh", "--json", **retries)
+                    TGREADER_CACHE_DIR=fresh_dir, TGREADER_RETRIES=retries)  # fmt: skip
+        stored = cli(*options, "read", SEED, "--refresh", "--json", TGREADER_RETRIES=retries)
         return Outcome(
             origin=server.url,
             fresh_path=fresh_path,
@@ -87,13 +88,12 @@ def outcomes(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> dict[str, Outcome]:
     """The outcome of every fault selected in this session, run side by side."""
-    wanted = {
-        item.callspec.params["fault"].id: item.callspec.params["fault"]
-        for item in request.session.items
-        if isinstance(item, pytest.Function)
-        and item.originalname == "test_cli_fault"
-        and hasattr(item, "callspec")
-    }
+    wanted: dict[str, Fault] = {}
+    for item in request.session.items:
+        if isinstance(item, pytest.Function) and item.originalname == "test_cli_fault":
+            fault = item.callspec.params["fault"]
+            assert isinstance(fault, Fault)
+            wanted[fault.id] = fault
     with ThreadPoolExecutor(max_workers=8) as pool:
         running = {
             fault_id: pool.submit(_run, fault, tmp_path_factory.mktemp(fault_id), seeded_template)

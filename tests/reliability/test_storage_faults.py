@@ -106,11 +106,11 @@ def test_a_damaged_store_is_moved_aside_and_said(
     with UserData.open(Path(env["TGREADER_DATA_DIR"]) / "userdata.sqlite3") as again:
         assert again.is_read(SEED)
     # Said once: the new store is fine.
-    again = cli("--offline", "read", SEED)
+    shown = cli("--offline", "read", SEED)
     # Stored through the demo server, read for the real site: it says where it came from.
     assert re.fullmatch(
         r"tgreader: offline: showing the copy stored \d+ s ago from http://127\.0\.0\.1:\d+\n",
-        again.err,
+        shown.err,
     )
 
 

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from tgreader.ui.screen import MainScreen
-
 from tui_support import settle
-from ui_support import AppFactory
+from ui_support import AppFactory, main
 
 SIZE = (120, 40)
-
-
-def main(app: object) -> MainScreen:
-    screen = app.screen  # type: ignore[attr-defined]
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 async def test_ctrl_f_highlights_counts_steps_and_esc_closes(reader: AppFactory) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tgreader.service import Service
 from tgreader.ui.screen import MainScreen
 
-from tui_support import screen_text, settle
+from tui_support import focused, screen_text, settle
 from ui_support import AppFactory, Notes
 
 BASE = "https://tuyengiao.vn"
@@ -31,7 +31,7 @@ async def test_narrow_terminal_shows_one_pane_at_a_time(reader: AppFactory) -> N
         await pilot.press("enter")
         await settle(pilot)
         assert shown(screen) == ["article"]
-        assert app.focused is screen.view
+        assert focused(app) is screen.view
         assert "Hội nghị tổng kết công tác tuyên giáo năm 2023" in screen_text(app)
         await pilot.press("shift+tab")
         assert shown(screen) == ["articles"]

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Callable
 from dataclasses import replace
-
-from textual.pilot import Pilot
 
 from tgreader.demo.server import DemoServer
 from tgreader.model import Article, Listing
@@ -15,7 +11,7 @@ from tgreader.service import Service, Settings
 from tgreader.ui.app import make_app
 from tgreader.ui.screen import MainScreen
 
-from tui_support import screen_text, settle
+from tui_support import screen_text, settle, until
 from ui_support import FETCHED_AT, PAGES, Notes, parse_page
 
 BASE = "https://tuyengiao.vn"
@@ -23,15 +19,6 @@ HOI_NGHI = f"{BASE}/kinh-te/hoi-nghi-tong-ket-cong-tac-tuyen-giao-nam-2023-1001"
 XUAT_KHAU = f"{BASE}/kinh-te/xuat-khau-nong-san-tang-truong-manh-trong-quy-mot-1002"
 KINH_TE_SO = f"{BASE}/kinh-te/phat-trien-kinh-te-so-o-cac-dia-phuong-mien-nui-1003"
 SIZE = (120, 40)
-
-
-async def until(pilot: Pilot[object], condition: Callable[[], bool], timeout: float = 5) -> None:
-    """Wait (without waiting for workers) until ``condition`` holds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.01)
-    await pilot.pause()
 
 
 def store_page(service: Service, name: str, change: Callable[[object], object] | None = None,

@@ -22,7 +22,7 @@ from tgreader.ui.screen import MainScreen
 from tgreader.urls import Site
 
 from tui_support import screen_text, settle
-from ui_support import fill_store
+from ui_support import fill_store, main
 
 SIZE = (120, 50)
 
@@ -44,11 +44,6 @@ class GatedService(Service):
 @pytest.fixture
 def photo_settings(online_settings: Settings) -> Settings:
     return replace(online_settings, images="halfcell")
-
-
-def main(app: ReaderApp) -> MainScreen:
-    assert isinstance(app.screen, MainScreen)
-    return app.screen
 
 
 def pane_lines(app: ReaderApp) -> list[str]:
@@ -158,7 +153,7 @@ async def test_v_shows_the_photo_alone_and_esc_returns(photo_settings: Settings)
         assert shown.count("▀") > 40 * 20  # most of the screen
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is screen and screen.view.scroll_y == where
+        assert main(app) is screen and screen.view.scroll_y == where
 
 
 def store_photos(settings: Settings, articles: list[Article]) -> None:
@@ -240,7 +235,7 @@ async def test_enter_with_no_link_chosen_opens_the_photo_in_view(photo_settings:
         assert isinstance(app.screen, PhotoScreen)
         await pilot.press("v")  # v closes it too
         await settle(pilot)
-        assert app.screen is screen
+        assert main(app) is screen
 
 
 async def test_the_graphics_view_uses_textual_image(photo_settings: Settings) -> None:

@@ -11,12 +11,11 @@ from tgreader.config import Config
 from tgreader.demo.server import DemoServer
 from tgreader.service import Service, Settings
 from tgreader.ui.app import make_app
-from tgreader.ui.screen import MainScreen
 from tgreader.ui.widgets import StatusLine
 from tgreader.urls import Site
 
-from tui_support import screen_text, settle
-from ui_support import AppFactory, Notes
+from tui_support import focused, screen_text, settle
+from ui_support import AppFactory, Notes, main
 
 BASE = "https://tuyengiao.vn"
 HOI_NGHI = f"{BASE}/kinh-te/hoi-nghi-tong-ket-cong-tac-tuyen-giao-nam-2023-1001"
@@ -25,12 +24,6 @@ TAP_HUAN = (
     f"{BASE}/thoi-su-chinh-tri/"
     "tap-huan-ky-nang-chuyen-doi-so-cho-can-bo-lam-cong-tac-tuyen-giao-co-so-150177"
 )
-
-
-def main(app: object) -> MainScreen:
-    screen = app.screen  # type: ignore[attr-defined]
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 async def test_n_on_a_fresh_screen_opens_the_highlighted_first_article(
@@ -165,7 +158,7 @@ async def test_backspace_in_a_narrow_article_with_no_history_goes_back_to_the_li
         assert app.focused is screen.view
         await pilot.press("backspace")
         await settle(pilot)
-        assert app.focused is screen.articles
+        assert focused(app) is screen.articles
         assert "Kinh tế" in screen_text(app)
 
 

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from tgreader.service import Service
-from tgreader.ui.screen import MainScreen
 from tgreader.ui.widgets import BOOKMARK_MARK
 
 from tui_support import screen_text, settle
-from ui_support import AppFactory, Notes
+from ui_support import AppFactory, Notes, main
 
 BASE = "https://tuyengiao.vn"
 HOI_NGHI = f"{BASE}/kinh-te/hoi-nghi-tong-ket-cong-tac-tuyen-giao-nam-2023-1001"
 XUAT_KHAU = f"{BASE}/kinh-te/xuat-khau-nong-san-tang-truong-manh-trong-quy-mot-1002"
 SIZE = (120, 40)
-
-
-def main(app: object) -> MainScreen:
-    screen = app.screen  # type: ignore[attr-defined]
-    assert isinstance(screen, MainScreen)
-    return screen
 
 
 async def test_N_opens_the_next_unread_then_goes_on_into_the_next_section(

@@ -4,12 +4,7 @@ copy stored through another origin says so in the status line."""
 
 from __future__ import annotations
 
-import asyncio
 import time
-from collections.abc import Callable
-from typing import Any
-
-from textual.pilot import Pilot
 
 from tgreader.demo.server import DemoServer
 from tgreader.model import Article
@@ -18,19 +13,10 @@ from tgreader.settings import Settings
 from tgreader.ui.app import make_app
 from tgreader.ui.screen import MainScreen
 
-from tui_support import screen_text, settle
+from tui_support import screen_text, settle, until
 from ui_support import FETCHED_AT, PAGES, Notes, parse_page
 
 KINH_TE = "https://tuyengiao.vn/kinh-te"
-
-
-async def until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 5) -> None:
-    """Wait until ``condition`` holds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.01)
-    await pilot.pause()
 
 
 async def test_a_section_stored_as_an_article_loads_and_r_mends_it(

@@ -12,6 +12,7 @@ from tgreader.model import Article, Home, Listing
 from tgreader.parse import parse_article, parse_home, parse_listing
 from tgreader.store import Store
 from tgreader.ui.app import ReaderApp
+from tgreader.ui.screen import MainScreen
 from tgreader.urls import CANONICAL_ORIGIN
 
 PAGES = Path(__file__).parent / "pages"
@@ -55,10 +56,23 @@ def fill_store(path: Path, *, root: Path = PAGES, fetched_at: float = FETCHED_AT
     return urls
 
 
+def main(app: ReaderApp) -> MainScreen:
+    """The reader's main screen (the test fails if another screen is on top)."""
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def opened_url(screen: MainScreen) -> str:
+    """The URL of the article open in ``screen`` (the test fails if none is)."""
+    assert screen.article is not None
+    return screen.article.url
+
+
 class Notes:
     """Records the app's notifications: ``app.notify`` replaced on the instance."""
 
-    def __init__(self, app: App[object]) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self.items: list[tuple[str, str]] = []
         original = app.notify
 

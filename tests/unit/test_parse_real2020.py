@@ -35,7 +35,7 @@ PAGES: list[Any] = build.pages()
 
 
 def _id(page: Any) -> str:
-    return page.path.rsplit("-", 1)[-1]
+    return str(page.path).rsplit("-", 1)[-1]
 
 
 def _author_right(author: str | None, want: dict[str, str]) -> bool:

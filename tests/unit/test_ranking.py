@@ -40,8 +40,8 @@ def fill(store: Store, *pages: Article) -> None:
         store.put(item.url, item, "<html></html>")
 
 
-def urls(store: Store, query: str, **kwargs: int) -> list[str]:
-    return [hit.url for hit in store.search(query, **kwargs)]
+def urls(store: Store, query: str, *, limit: int = 20, offset: int = 0) -> list[str]:
+    return [hit.url for hit in store.search(query, limit=limit, offset=offset)]
 
 
 def test_the_phrase_ranks_above_its_syllables_apart(store: Store) -> None:

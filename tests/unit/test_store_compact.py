@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tgreader import _sqlite, store
+from tgreader.errors import StoreError
 from tgreader.model import Article, Image, Link, Paragraph, Published
 from tgreader.search import article_text
 from tgreader.store import STORE_FILENAME, Store
@@ -50,7 +51,7 @@ def article(number: int, words: str = "Hội nghị giao ban công tác tuyên g
 
 def page_html(page: Article) -> str:
     body = "".join(
-        f"<p>{b.text}</p>" if isinstance(b, Paragraph) else f'<img src="{b.src}">'
+        f"<p>{b.text}</p>" if isinstance(b, Paragraph) else f'<img src="{getattr(b, "src", "")}">'
         for b in page.blocks
     )
     return f"<html><body>{FURNITURE}<h1>{page.title}</h1><p>{page.sapo}</p>{body}{FOOTER}</html>"
@@ -178,10 +179,13 @@ def test_index_keys_follow_the_publication_time(
     with Store.open(path) as opened:
         for page in [*pages, undated]:
             opened.put(page.url, page, page_html(page))
-        keyed = dict(rows(path, "SELECT url, doc FROM pages WHERE kind = 'article'"))
+        keyed = {
+            str(u): int(str(d))
+            for u, d in rows(path, "SELECT url, doc FROM pages WHERE kind = 'article'")
+        }
         # Newest last; the undated one before every dated one; three articles of one
         # minute in the order they came, the third in the next minute's slots.
-        order = sorted(keyed, key=lambda url: keyed[url])  # type: ignore[arg-type, return-value]
+        order = sorted(keyed, key=keyed.__getitem__)
         by_time = [undated, pages[1], pages[3], pages[4], pages[5], pages[2], pages[0]]
         assert order == [p.url for p in by_time]
         assert len(set(keyed.values())) == len(keyed)
@@ -191,10 +195,11 @@ def test_index_keys_follow_the_publication_time(
         with sqlite3.connect(path) as conn:
             conn.execute("DELETE FROM pages WHERE url = ?", (pages[5].url,))
         opened.vacuum()
-        again = dict(rows(path, "SELECT url, doc FROM pages WHERE kind = 'article'"))
-        assert sorted(again, key=lambda url: again[url]) == [  # type: ignore[arg-type, return-value]
-            p.url for p in by_time if p is not pages[5]
-        ]
+        again = {
+            str(u): int(str(d))
+            for u, d in rows(path, "SELECT url, doc FROM pages WHERE kind = 'article'")
+        }
+        assert sorted(again, key=again.__getitem__) == [p.url for p in by_time if p is not pages[5]]
         assert rows(path, "SELECT count(*) FROM search_index_docsize") == [(len(again),)]
 
 
@@ -287,7 +292,7 @@ def test_a_dictionary_of_a_failed_write_is_never_served_for_another(
 
     with Store.open(path) as opened:
         monkeypatch.setattr(Store, "_encode", encode_then_fail)
-        with pytest.raises(store.StoreError):
+        with pytest.raises(StoreError):
             opened.put(first.url, first, page_html(first))
         monkeypatch.setattr(Store, "_encode", encode)
         opened.put(other.url, other, page_html(other))
@@ -308,7 +313,7 @@ def test_a_missing_dictionary_is_a_store_error_not_a_crash(path: Path) -> None:
         conn.execute("DELETE FROM page_dicts")
     with Store.open(path) as opened:
         for n in range(2):
-            with pytest.raises(store.StoreError, match="damaged"):
+            with pytest.raises(StoreError, match="damaged"):
                 opened.get(article(n).url)
 
 
@@ -395,7 +400,7 @@ def test_a_dictionary_whose_base_is_not_older_is_damage_not_a_hang(path: Path) -
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE page_dicts SET base = id WHERE base IS NOT NULL")
     with Store.open(path) as opened:
-        with pytest.raises(store.StoreError, match="damaged"):
+        with pytest.raises(StoreError, match="damaged"):
             opened.get(other.url)
         stored = opened.get(first.url)
         assert stored is not None and stored.model() == first

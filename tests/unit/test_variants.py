@@ -22,7 +22,7 @@ CASES: list[dict[str, Any]] = json.loads((HERE / "fixtures.json").read_text("utf
 
 
 def _html(case: dict[str, Any]) -> str:
-    return (HERE / case["file"]).read_bytes().decode("utf-8", errors="replace")
+    return (HERE / str(case["file"])).read_bytes().decode("utf-8", errors="replace")
 
 
 def _case_id(case: dict[str, Any]) -> str:

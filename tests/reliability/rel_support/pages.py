@@ -269,7 +269,7 @@ def insert_chars(draw: st.DrawFn, html: str) -> str:
     text = draw(
         st.text(st.sampled_from(COMPOSING), min_size=1, max_size=8)
         | st.text(
-            st.sampled_from(HOSTILE_CHARS) | st.characters(exclude_categories=("Cs",)),
+            st.sampled_from(HOSTILE_CHARS) | st.characters(exclude_categories=["Cs"]),
             min_size=1,
             max_size=12,
         )
@@ -393,7 +393,7 @@ def random_document(draw: st.DrawFn) -> str:
             st.sampled_from(TAGS)
             | st.sampled_from(ENTITIES)
             | st.text(
-                st.sampled_from(HOSTILE_CHARS) | st.characters(exclude_categories=("Cs",)),
+                st.sampled_from(HOSTILE_CHARS) | st.characters(exclude_categories=["Cs"]),
                 max_size=30,
             )
             | st.sampled_from(HOSTILE_HREFS).map(lambda h: f'<a href="{h}">Bài viết {h[:6]}</a>'),

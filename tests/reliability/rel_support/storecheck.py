@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
+from tgreader.model import Article, Home, Listing
 from tgreader.parse import parse_article, parse_home, parse_listing
 from tgreader.store import Store
 from tgreader.urls import Site
 
 __all__ = ["whole_store"]
 
-_PARSERS = {"article": parse_article, "listing": parse_listing, "home": parse_home}
+_PARSERS: dict[str, Callable[..., Article | Listing | Home]] = {
+    "article": parse_article,
+    "listing": parse_listing,
+    "home": parse_home,
+}
 
 
 def whole_store(path: Path, site: Site) -> Counter[str]:
