@@ -10,7 +10,6 @@ import logging
 import os
 import re
 import shutil
-import stat
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -18,162 +17,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tgreader import __version__
+from tgreader.cli_args import build_parser
 from tgreader.config import Config, load_config_or_defaults
 from tgreader.errors import StoreError, TgError, UsageError
 from tgreader.model import Article, Home, Listing
 from tgreader.render import article_markdown, article_text
+from tgreader.saved import is_file_target, read_file
 from tgreader.service import Answer, Service
-from tgreader.settings import IMAGE_MODES, Settings, resolve
+from tgreader.settings import Settings, resolve
 from tgreader.text import clean
 from tgreader.urls import CANONICAL_ORIGIN, Site, page_kind
 
 __all__ = ["build_parser", "main", "program"]
 
 T = TypeVar("T")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser; global options go before the command."""
-    parser = argparse.ArgumentParser(
-        prog="tgreader",
-        description="A terminal reader for tuyengiao.vn. With no command, opens the reader.",
-        epilog="Every global option has an environment variable: TGREADER_SITE, TGREADER_DEMO, "
-        "TGREADER_OFFLINE, TGREADER_CACHE_DIR, TGREADER_DATA_DIR, TGREADER_LANG, "
-        "TGREADER_TIMEOUT, TGREADER_IMAGES; also TGREADER_TTL (seconds listings stay fresh, "
-        "default 600), TGREADER_RETRIES (default 3) and TGREADER_CONCURRENCY (default 4, at "
-        "most 64).",
-    )
-    parser.add_argument("--version", action="version", version=f"tgreader {__version__}")
-    parser.add_argument(
-        "--site",
-        metavar="URL",
-        help="origin to read from: a mirror, an archive, a local server (default: "
-        "https://tuyengiao.vn)",
-    )
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        help="read the built-in sample site, served on 127.0.0.1 (no network needed)",
-    )
-    parser.add_argument(
-        "--offline",
-        action="store_true",
-        help="never use the network; answer from the store",
-    )
-    parser.add_argument(
-        "--cache-dir",
-        type=Path,
-        metavar="DIR",
-        help="where the page store lives",
-    )
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        metavar="DIR",
-        help="where bookmarks and read state live",
-    )
-    parser.add_argument(
-        "--lang",
-        choices=("vi", "en"),
-        help="interface language of the reader (default: vi)",
-    )
-    parser.add_argument(
-        "--timeout",
-        metavar="SECONDS",
-        help="give up on a page after this long, all tries and waits included (default 30)",
-    )
-    parser.add_argument(
-        "--images",
-        choices=IMAGE_MODES,
-        metavar="MODE",
-        help="photos in the reader: auto (the terminal's best), halfcell, off (default: auto)",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    read = commands.add_parser("read", help="print an article (URL or saved HTML file)")
-    read.add_argument("target", metavar="URL|PATH")
-    form = read.add_mutually_exclusive_group()
-    form.add_argument("--json", dest="form", action="store_const", const="json")
-    form.add_argument("--markdown", dest="form", action="store_const", const="markdown")
-    form.add_argument("--text", dest="form", action="store_const", const="text")
-    read.add_argument("--refresh", action="store_true", help="fetch again even if stored")
-
-    listing = commands.add_parser("list", help="list the articles of a section")
-    listing.add_argument("section", metavar="SECTION", help="a slug (kinh-te) or a URL")
-    listing.add_argument("--page", type=_positive, default=None, metavar="N")
-    listing.add_argument("--json", action="store_true")
-    listing.add_argument("--refresh", action="store_true")
-
-    home = commands.add_parser("home", help="the home page's sections and articles")
-    home.add_argument("--json", action="store_true")
-    home.add_argument("--refresh", action="store_true")
-
-    sections = commands.add_parser("sections", help="the site's sections")
-    sections.add_argument("--json", action="store_true")
-
-    sync = commands.add_parser("sync", help="fetch sections and their articles for offline use")
-    sync.add_argument("sections", nargs="*", metavar="SECTION", help="default: every section")
-    sync.add_argument("--pages", type=_positive, default=1, metavar="N",
-                      help="listing pages per section (default 1)")  # fmt: skip
-    sync.add_argument("--depth", type=_natural, default=1, metavar="D",
-                      help="follow 'Các tin khác' links this deep (default 1)")  # fmt: skip
-    sync.add_argument(
-        "--images",
-        dest="sync_images",
-        action="store_true",
-        help="also fetch the photos of the synced articles",
-    )
-    sync.add_argument("--concurrency", default=None, metavar="K",
-                      help="requests at a time, 1 to 64 (default 4, or the config's)")  # fmt: skip
-
-    search = commands.add_parser("search", help="search stored articles (ignores diacritics)")
-    search.add_argument("query", nargs="+")
-    search.add_argument("--json", action="store_true")
-    search.add_argument("--limit", type=_limit, default=20, metavar="N",
-                        help=f"at most N results (default 20, at most {MAX_LIMIT:,})")  # fmt: skip
-    search.add_argument("--section", metavar="S")
-
-    bookmarks = commands.add_parser("bookmarks", help="list bookmarked articles")
-    bookmarks.add_argument("--json", action="store_true")
-
-    cache = commands.add_parser("cache", help="inspect or clean the page store")
-    cache_commands = cache.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
-    info = cache_commands.add_parser("info", help="path, size, counts, oldest and newest")
-    info.add_argument("--json", action="store_true")
-    clear = cache_commands.add_parser("clear", help="remove every stored page")
-    clear.add_argument("--yes", action="store_true", help="do not ask")
-    clear.add_argument(
-        "--images", dest="clear_images", action="store_true", help="remove only the stored photos"
-    )
-    cache_commands.add_parser("vacuum", help="check the store file, then shrink it")
-    cache_commands.add_parser("check", help="check the whole store file for damage")
-    return parser
-
-
-def _positive(text: str) -> int:
-    value = _natural(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more: {text!r}")
-    return value
-
-
-# More results than anyone reads; also keeps the number within SQLite's 64-bit integers.
-MAX_LIMIT = 100_000
-
-
-def _limit(text: str) -> int:
-    return min(_positive(text), MAX_LIMIT)
-
-
-def _natural(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
-    return value
 
 
 # Set by program(): process-wide tuning is for the tgreader program, not for main() called
@@ -339,8 +196,8 @@ def _json_of(answer: Answer[Any]) -> dict[str, Any]:
 async def _read(service: Service, args: argparse.Namespace) -> int:
     form = args.form or "text"
     target = args.target
-    if _is_file_target(target):
-        page = _read_file(Path(target), service.site)  # a saved page, opened as what it is
+    if is_file_target(target):
+        page = read_file(Path(target), service.site)  # a saved page, opened as what it is
         if form == "json" or not isinstance(page, Article):
             return _show_page(page, as_json=form == "json")
         article = page
@@ -369,40 +226,6 @@ async def _read(service: Service, args: argparse.Namespace) -> int:
     return 0
 
 
-# A saved page is read whole into memory: no bigger than the largest download.
-MAX_FILE_BYTES = 8 * 1024 * 1024
-
-
-def _is_file_target(target: str) -> bool:
-    """True when ``read``'s target names a local file rather than a URL or a site path.
-
-    Anything that exists on disk or does not start with "/" is a file; so is an absolute
-    path whose folder exists (``/tmp/x.html``), unlike a site path (``/kinh-te/bai-123``).
-    """
-    if "://" in target:
-        return False
-    if os.path.lexists(target) or not target.startswith("/"):
-        return True
-    parent = Path(target).parent
-    return parent != Path("/") and parent.is_dir()
-
-
-def _read_file(path: Path, site: Site) -> Article | Listing | Home:
-    """A saved page, parsed as the kind of page its own URL (canonical link) says."""
-    data = _read_local(path)
-    html = data.decode("utf-8", errors="replace")
-    from tgreader.parse import page_url_hint, parse_article, parse_home, parse_listing
-
-    hint = page_url_hint(html)
-    url = site.canonical(hint) if hint else None
-    if url is None or not site.is_site_url(url):
-        return parse_article(html, hint or path.resolve().as_uri(), site)
-    kind = page_kind(url)
-    if kind == "home":
-        return parse_home(html, url, site)
-    return (parse_listing if kind == "listing" else parse_article)(html, url, site)
-
-
 def _show_page(page: Article | Listing | Home, *, as_json: bool) -> int:
     """Print a page that is not fetched (a saved file): JSON, or as its command does."""
     if as_json:
@@ -414,27 +237,6 @@ def _show_page(page: Article | Listing | Home, *, as_json: bool) -> int:
     else:
         sys.stdout.write(article_text(page, min(100, shutil.get_terminal_size().columns)))
     return 0
-
-
-def _read_local(path: Path) -> bytes:
-    """The bytes of a saved page: a regular file (never a FIFO or a device), capped."""
-    try:
-        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        raise UsageError(str(path), "no such file") from None
-    except OSError as error:
-        raise UsageError(str(path), error.strerror or str(error)) from None
-    with os.fdopen(fd, "rb") as file:
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise UsageError(str(path), "not a regular file (a folder, a device or a pipe)")
-            data = file.read(MAX_FILE_BYTES + 1)
-        except OSError as error:
-            raise UsageError(str(path), error.strerror or str(error)) from None
-    if len(data) > MAX_FILE_BYTES:
-        raise UsageError(str(path), f"larger than {MAX_FILE_BYTES // 1024 // 1024} MB")
-    return data
 
 
 async def _list(service: Service, args: argparse.Namespace) -> int:

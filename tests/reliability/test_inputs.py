@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tgreader.cli import MAX_FILE_BYTES, main
+from tgreader.cli import main
 from tgreader.demo.server import DemoServer
+from tgreader.saved import MAX_FILE_BYTES
 
 from rel_support.faults import SEED
 
