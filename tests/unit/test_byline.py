@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tgreader.model import Heading, Paragraph
 from tgreader.parse import parse_article
-from tgreader.parse._blocks import byline, is_name
+from tgreader.parse._byline import byline, is_name
 
 # Syllables of real Vietnamese names and headings (lower case; capitalised where needed).
 _SYLLABLES = st.sampled_from(
