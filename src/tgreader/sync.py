@@ -56,88 +56,97 @@ async def sync(
     other failure of a page, expected or not, is counted and named in the report's
     failures, and the workers go on.
     """
-    report = SyncReport()
-    queue: asyncio.Queue[tuple[str, str, int]] = asyncio.Queue()
-    seen: set[str] = set()
-    total = 0
-    done = 0
-    fatal: list[StoreError] = []
-    section_of: dict[str, str] = {}  # a listing page -> the first page of its section
-    listed_in: dict[str, set[str]] = {}  # a section's first page -> the articles it listed
-
-    def enqueue(kind: str, url: str, level: int) -> None:
-        nonlocal total
-        key = f"{kind}:{url}"
-        if key not in seen and not fatal:
-            seen.add(key)
-            total += 1
-            queue.put_nowait((kind, url, level))
-
+    walk = _Walk(service, pages=pages, depth=depth, images=images, progress=progress)
     for section in sections:
-        enqueue("listing", service.listing_url(section, 1), 1)
-
-    async def handle(kind: str, url: str, level: int) -> None:
-        if kind == "listing":
-            listing = (await service.listing(url)).page
-            report.listings += 1
-            # Seen before in this section's walk, not in the whole sync: sections share
-            # articles, and a related link may have reached one first.
-            section = section_of.get(url, url)
-            listed = listed_in.setdefault(section, set())
-            fresh = [item.url for item in listing.articles if item.url not in listed]
-            listed.update(fresh)
-            for item in listing.articles:
-                enqueue("article", item.url, 0)
-            if listing.next and level < pages and fresh:
-                section_of.setdefault(listing.next, section)
-                enqueue("listing", listing.next, level + 1)
-            return
-        answer = await service.article(url)
-        if answer.source == "store":
-            report.skipped += 1  # stored before: an article is not fetched twice
-        else:
-            report.articles += 1
-        article: Article = answer.page
-        if images:
-            await _photos(service, article, report)
-        if level < depth:
-            links = [link for link in article.related if service.site.can_fetch(link.url)]
-            for link in links[:MAX_RELATED]:
-                enqueue("article", link.url, level + 1)
-
-    async def worker() -> None:
-        nonlocal done
-        while True:
-            kind, url, level = await queue.get()
-            try:
-                await handle(kind, url, level)
-            except StoreError as error:
-                fatal.append(error)
-                _drain(queue)
-            except TgError as error:
-                report.failures.append((url, error.cause))
-            except Exception as error:
-                # Not one of ours: a bug. The page is named as failed and this worker goes
-                # on; a worker that died left the queue unfinished and the sync hanging.
-                report.failures.append((url, f"unexpected failure ({type(error).__name__})"))
-            finally:
-                done += 1
-                if progress is not None:
-                    # A failing progress bar must not stop the worker (nor the sync).
-                    with contextlib.suppress(Exception):
-                        progress(done, total, url)
-                queue.task_done()
-
-    workers = [asyncio.create_task(worker()) for _ in range(max(1, concurrency))]
+        walk.enqueue("listing", service.listing_url(section, 1), 1)
+    workers = [asyncio.create_task(walk.worker()) for _ in range(max(1, concurrency))]
     try:
-        await queue.join()
+        await walk.queue.join()
     finally:
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
-    if fatal:
-        raise fatal[0]
-    return report
+    if walk.fatal:
+        raise walk.fatal[0]
+    return walk.report
+
+
+class _Walk:
+    """One sync's pages to do and done, shared by its workers."""
+
+    def __init__(
+        self, service: Service, *, pages: int, depth: int, images: bool, progress: Progress | None
+    ) -> None:
+        self.service = service
+        self.pages, self.depth, self.images, self.progress = pages, depth, images, progress
+        self.report = SyncReport()
+        self.queue: asyncio.Queue[tuple[str, str, int]] = asyncio.Queue()
+        self.seen: set[str] = set()
+        self.total = 0
+        self.done = 0
+        self.fatal: list[StoreError] = []
+        self.section_of: dict[str, str] = {}  # a listing page -> its section's first page
+        self.listed_in: dict[str, set[str]] = {}  # a section's first page -> its articles
+
+    def enqueue(self, kind: str, url: str, level: int) -> None:
+        key = f"{kind}:{url}"
+        if key not in self.seen and not self.fatal:
+            self.seen.add(key)
+            self.total += 1
+            self.queue.put_nowait((kind, url, level))
+
+    async def listing(self, url: str, level: int) -> None:
+        listing = (await self.service.listing(url)).page
+        self.report.listings += 1
+        # Seen before in this section's walk, not in the whole sync: sections share
+        # articles, and a related link may have reached one first.
+        section = self.section_of.get(url, url)
+        listed = self.listed_in.setdefault(section, set())
+        fresh = [item.url for item in listing.articles if item.url not in listed]
+        listed.update(fresh)
+        for item in listing.articles:
+            self.enqueue("article", item.url, 0)
+        if listing.next and level < self.pages and fresh:
+            self.section_of.setdefault(listing.next, section)
+            self.enqueue("listing", listing.next, level + 1)
+
+    async def article(self, url: str, level: int) -> None:
+        answer = await self.service.article(url)
+        if answer.source == "store":
+            self.report.skipped += 1  # stored before: an article is not fetched twice
+        else:
+            self.report.articles += 1
+        article: Article = answer.page
+        if self.images:
+            await _photos(self.service, article, self.report)
+        if level < self.depth:
+            site = self.service.site
+            links = [link for link in article.related if site.can_fetch(link.url)]
+            for link in links[:MAX_RELATED]:
+                self.enqueue("article", link.url, level + 1)
+
+    async def worker(self) -> None:
+        while True:
+            kind, url, level = await self.queue.get()
+            try:
+                await (self.listing if kind == "listing" else self.article)(url, level)
+            except StoreError as error:
+                self.fatal.append(error)
+                _drain(self.queue)
+            except TgError as error:
+                self.report.failures.append((url, error.cause))
+            except Exception as error:
+                # Not one of ours: a bug. The page is named as failed and this worker goes
+                # on; a worker that died left the queue unfinished and the sync hanging.
+                failure = f"unexpected failure ({type(error).__name__})"
+                self.report.failures.append((url, failure))
+            finally:
+                self.done += 1
+                if self.progress is not None:
+                    # A failing progress bar must not stop the worker (nor the sync).
+                    with contextlib.suppress(Exception):
+                        self.progress(self.done, self.total, url)
+                self.queue.task_done()
 
 
 async def _photos(service: Service, article: Article, report: SyncReport) -> None:
