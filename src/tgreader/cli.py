@@ -307,7 +307,8 @@ async def _sections(service: Service, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _sync(service: Service, args: argparse.Namespace) -> int:
+def _sync_bar() -> Any:
+    """The progress bar of ``sync`` (Rich, on stderr): done/total, pages per second, time."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -318,15 +319,6 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
         TimeRemainingColumn,
     )
 
-    from tgreader.sync import sync
-
-    sections = list(args.sections)
-    if not sections:
-        found, _, error = await service.sections()
-        if error is not None:
-            _err(f"{error}; syncing the built-in sections")
-        sections = [s.url for s in found]
-    console = Console(stderr=True)
     columns = (
         TextColumn("[bold]Syncing"),
         BarColumn(),
@@ -336,11 +328,20 @@ async def _sync(service: Service, args: argparse.Namespace) -> int:
         TextColumn("left"),
         TimeRemainingColumn(),
     )
+    return Progress(*columns, console=Console(stderr=True), transient=False)
+
+
+async def _sync(service: Service, args: argparse.Namespace) -> int:
+    from tgreader.sync import sync
+
+    sections = list(args.sections)
+    if not sections:
+        found, _, error = await service.sections()
+        if error is not None:
+            _err(f"{error}; syncing the built-in sections")
+        sections = [s.url for s in found]
     started = time.monotonic()
-    with (
-        _photo_causes(args.sync_images) as missing,
-        Progress(*columns, console=console, transient=False) as bar,
-    ):
+    with _photo_causes(args.sync_images) as missing, _sync_bar() as bar:
         task = bar.add_task("sync", total=None, rate="")
 
         def progress(done: int, total: int, url: str) -> None:

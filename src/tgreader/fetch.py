@@ -231,27 +231,7 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
 
-        current = start
-        redirects = 0
-        while True:
-            # Validators go to every hop: the one that finally answers is the one that
-            # issued them, and a redirecting hop ignores them.
-            hop = await self._fetch_with_retries(current, headers, clock)
-            if hop.status not in _REDIRECTS:
-                break
-            location = hop.headers.get("location")
-            if not location:
-                raise FetchError(current, f"HTTP {hop.status} redirect without a Location")
-            target = self._redirect_target(current, location)
-            if target is None:
-                raise FetchError(
-                    start, f"redirected off the site to {_shown(_absolute(current, location))}"
-                )
-            if redirects >= self.max_redirects:
-                raise FetchError(start, "too many redirects")
-            redirects += 1
-            current = target
-
+        hop = await self._follow(start, headers, clock)
         final_url = self.site.canonical(hop.url) or hop.url
         if hop.status == 304:
             if not headers:
@@ -279,6 +259,30 @@ class Fetcher:
             etag=_validator(hop.headers.get("etag")),
             last_modified=_validator(hop.headers.get("last-modified")),
         )
+
+    async def _follow(self, start: str, headers: dict[str, str], clock: _Clock) -> _Hop:
+        """The answer at the end of ``start``'s redirects, each hop checked to stay on the
+        site, at most ``max_redirects`` of them."""
+        current = start
+        redirects = 0
+        while True:
+            # Validators go to every hop: the one that finally answers is the one that
+            # issued them, and a redirecting hop ignores them.
+            hop = await self._fetch_with_retries(current, headers, clock)
+            if hop.status not in _REDIRECTS:
+                return hop
+            location = hop.headers.get("location")
+            if not location:
+                raise FetchError(current, f"HTTP {hop.status} redirect without a Location")
+            target = self._redirect_target(current, location)
+            if target is None:
+                raise FetchError(
+                    start, f"redirected off the site to {_shown(_absolute(current, location))}"
+                )
+            if redirects >= self.max_redirects:
+                raise FetchError(start, "too many redirects")
+            redirects += 1
+            current = target
 
     def _redirect_target(self, current: str, location: str) -> str | None:
         """Where to go next for a redirect to ``location``, or None when it leaves the site."""

@@ -36,7 +36,7 @@ from tgreader.userdata import UserData
 if TYPE_CHECKING:
     # The HTTP client (httpx) and the parser load on first use, not at startup: a reader
     # opening on its store needs neither before its first screen (see _parse_home).
-    from tgreader.fetch import Fetcher
+    from tgreader.fetch import Fetcher, Response
     from tgreader.photos import Photo, PhotoStore
 
 __all__ = ["Answer", "Service", "Settings"]
@@ -330,6 +330,10 @@ class Service:
             if stored is None:
                 raise
             return cached._replace(error=error)
+        return await self._keep(url, page, response)
+
+    async def _keep(self, url: str, page: P, response: Response) -> Answer[P]:
+        """Store ``page`` as fetched now (in a thread, like its parse)."""
         fetched_at = time.time()
         await asyncio.to_thread(
             self.store.put,
