@@ -25,7 +25,7 @@ from tgreader.errors import (
     TgError,
     WrongKindError,
 )
-from tgreader.model import Article, Home, Listing, Section
+from tgreader.model import Article, Home, Listing, ListItem, Published, Section
 from tgreader.search import SearchHit
 from tgreader.sections import builtin_sections
 from tgreader.settings import Settings
@@ -254,6 +254,25 @@ class Service:
             # Not a StoreError: with the store unusable, nothing else would work either.
             return builtin_sections(), None, error
         return (list(answer.page.sections) or builtin_sections()), answer, answer.error
+
+    async def latest(self, *, limit: int = 100) -> tuple[list[ListItem], TgError | None]:
+        """The latest news: the home page's articles in page order, then the newest stored
+        articles of every section, at most ``limit`` in all; and why the home page could
+        not be had (the stored articles are listed all the same)."""
+        items: dict[str, ListItem] = {}
+        error: TgError | None = None
+        try:
+            answer = await self.home()
+            error = answer.error
+            for link in answer.page.articles:
+                items.setdefault(link.url, ListItem(link.title, link.url))
+        except (FetchError, ParseError) as failure:
+            error = failure
+        newest = await asyncio.to_thread(self.store.articles, limit=limit)
+        for row in newest:
+            if row.url not in items:
+                items[row.url] = ListItem(row.title, row.url, Published.from_iso(row.published))
+        return list(items.values())[:limit], error
 
     def listing_url(self, section: str, page: int | None = None) -> str:
         """The canonical URL of ``section`` (slug or URL) at ``page`` (default: the URL's)."""

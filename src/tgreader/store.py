@@ -625,14 +625,18 @@ class Store(_sqlite.Database):
         checked_at = float(row[0])
         return now - checked_at < ttl and checked_at <= now + _FRESH_SKEW_S
 
-    def articles(self, section: str | None = None) -> list[ArticleRow]:
-        """Stored articles, newest published first; ``section`` is a name, slug or URL."""
+    def articles(self, section: str | None = None, *, limit: int = -1) -> list[ArticleRow]:
+        """Stored articles, newest published first (undated last), at most ``limit`` of
+        them (-1: all); ``section`` is a name, slug or URL."""
         sql = "SELECT url, title, section, published FROM pages WHERE kind = 'article'"
         params: list[Any] = []
         if section is not None:
             sql += " AND instr(section_keys, ?) > 0"
             params.append(f" {section_key(section)} ")
-        sql += " ORDER BY published IS NULL, published DESC, fetched_at DESC"
+        # DESC puts NULL last and walks the (kind, published) index from its end, so a
+        # short list costs the same in any size of store.
+        sql += " ORDER BY published DESC, fetched_at DESC LIMIT ?"
+        params.append(limit)
         with self._db() as db:
             rows = db.execute(sql, params).fetchall()
         return [ArticleRow(r[0], r[1] or "", r[2], r[3]) for r in rows]
