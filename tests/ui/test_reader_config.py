@@ -98,7 +98,7 @@ async def test_a_bad_config_is_a_notification_and_the_app_starts(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
-        assert len(app.screen.articles.rows) == 4
+        assert len(app.screen.articles.rows) == 6  # both stored pages: the pane is filled
     assert notified == [
         (
             "Tệp cấu hình lỗi, bỏ qua phần lỗi: /x/config.toml, line 4: "

@@ -124,10 +124,10 @@ async def test_space_pages_g_and_G_jump(reader: AppFactory) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
+        # The list filled its pane: both stored pages are in it, then "Hết" (the end).
+        assert len(screen.articles.rows) == 6
+        assert "Hết" in screen_text(app)
         await pilot.press("tab", "G")
-        await settle(pilot)  # the last row loads page 2
-        assert screen.articles.highlighted == 3
-        await pilot.press("G")
         await settle(pilot)
         assert screen.articles.highlighted == len(screen.articles.rows) - 1 == 5
         await pilot.press("g")
@@ -464,14 +464,17 @@ async def test_search_results_come_a_page_at_a_time(
         everything = [hit.url for hit in app.service.search("kinh te", limit=50)]
         assert len(everything) > 4  # enough for three pages of two
         await pilot.press("slash", *"kinh te", "enter")
-        await settle(pilot)
-        assert [row.url for row in screen.articles.rows] == everything[:2]
-        assert str(screen.articles.border_title) == "Tìm: kinh te (2+)"
-        for _ in range(len(everything)):  # walking down loads the next pages
-            await pilot.press("j")
-            await settle(pilot)
+        await settle(pilot, rounds=len(everything))
+        # Two results do not fill the pane: the next pages come until it is full or the
+        # results end, said by the last row.
         assert [row.url for row in screen.articles.rows] == everything
         assert str(screen.articles.border_title).endswith(f"({len(everything)})")
+        assert screen_text(app).count("Hết") == 1
+        for _ in range(len(everything) + 2):  # and the cursor stops on the last result
+            await pilot.press("j")
+            await settle(pilot)
+        assert screen.articles.highlighted_row is not None
+        assert screen.articles.highlighted_row.url == everything[-1]
 
 
 async def test_keys_typed_at_once_go_to_the_pane_they_were_typed_for(reader: AppFactory) -> None:

@@ -28,16 +28,10 @@ async def test_N_opens_the_next_unread_then_goes_on_into_the_next_section(
         await pilot.press("N")  # HOI_NGHI is read now
         await settle(pilot)
         assert screen.article.url == XUAT_KHAU
-        first_page = [r.url for r in screen.articles.rows]
-        await pilot.press("tab", "A")  # every listed article of Kinh tế read
-        await settle(pilot)
-        assert any(n.startswith("Marked ") and n.endswith("(u: undo)") for n, _ in notes.items)
-        await pilot.press("N")  # Kinh tế's next page is loaded for it
-        await settle(pilot, rounds=6)
-        assert screen.article.url not in first_page
-        assert screen.article.url.split("/")[3] == "kinh-te"
-        await pilot.press("tab", "A")
-        await settle(pilot)
+        await pilot.press("tab", "A")  # every listed article of Kinh tế read (both pages:
+        await settle(pilot)  # the list filled its pane)
+        assert any(n.startswith("Marked 4 ") and n.endswith("(u: undo)") for n, _ in notes.items)
+        assert len(screen.articles.rows) == 6 == len(screen.articles.read)
         await pilot.press("N")  # nothing unread in Kinh tế: on into the next section
         await settle(pilot, rounds=6)
         assert screen._section is not None and screen._section.name != "Kinh tế"

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
-from tgreader.errors import FetchError, TgError
+from tgreader.errors import FetchError, NotStoredError, TgError
 from tgreader.model import Article, Image, Listing, Published, Section
 from tgreader.search import SearchHit
 from tgreader.service import Answer, Service
@@ -137,6 +137,8 @@ class MainScreen(Screen[None]):
         self._requests = itertools.count(1)
         self._latest: dict[str, int] = {}
         self._loading: dict[str, str] = {}
+        self._end = "list.end"  # what the list's last row says at its end
+        self._dead_ends: set[str] = set()  # next pages of this list that could not be had
         self._answers: dict[str, Answer[Any]] = {}
         self._online: bool | None = None
         self._recoveries_told = False
@@ -399,7 +401,8 @@ class MainScreen(Screen[None]):
     def _open_section(self, section: Section, *, focus: bool) -> None:
         self.workers.cancel_group(self, "more")
         self._loading.pop("more", None)
-        self._list_kind, self._section = "section", section
+        self._list_kind, self._section, self._end = "section", section, "list.end"
+        self._dead_ends = set()
         self._pages, self._next_url = {}, None
         self._step_when_loaded = False
         self.articles.border_title = page_text(section.name)
@@ -441,7 +444,29 @@ class MainScreen(Screen[None]):
             if not every and message.final:
                 self.articles.show_message(self.tr("empty.list"))
             self._go_on_seeking(top=True)
-        self._observe("list", message.answer, message.answer.error if message.final else None)
+        if not message.more:  # the status line speaks of the list's first page
+            self._observe("list", message.answer, message.answer.error if message.final else None)
+        self._list_settled(final=message.final)
+
+    def _list_settled(self, *, final: bool) -> None:
+        """After rows came: the last row says what follows; a list that does not fill its
+        pane asks for its next page (once its rows are laid out)."""
+        self._update_footer()
+        if final:
+            self.call_after_refresh(self._fill)
+
+    def _update_footer(self) -> None:
+        if self._list_kind not in ("section", "search") or not self.articles.rows:
+            self.articles.set_footer(None)
+        elif "more" in self._loading:
+            self.articles.set_footer(self.tr("list.more"))
+        else:
+            self.articles.set_footer(None if self._has_more() else self.tr(self._end))
+
+    def _fill(self) -> None:
+        pane = self.articles
+        if pane.rows and pane.virtual_size.height <= pane.scrollable_content_region.height:
+            self._need_more()
 
     def _append_rows(self, rows: list[Row], read: set[str]) -> None:
         """Add the next page of the list (a listing's or search results'); a step past the
@@ -456,7 +481,8 @@ class MainScreen(Screen[None]):
     def _has_more(self) -> bool:
         if self._list_kind == "search":
             return self._more_hits
-        return self._list_kind == "section" and bool(self._next_url)
+        next_url = self._next_url
+        return self._list_kind == "section" and bool(next_url) and next_url not in self._dead_ends
 
     @on(ArticleList.NeedMore)
     def _need_more(self) -> None:
@@ -469,6 +495,7 @@ class MainScreen(Screen[None]):
             return
         page = max(self._pages, default=1) + 1
         request = self._start("more", self.tr("loading.more", page=page))
+        self._update_footer()
         self._load_listing(request, self._next_url, more=True)
 
     # --- articles --------------------------------------------------------------------------
@@ -845,11 +872,13 @@ class MainScreen(Screen[None]):
         )
         if not rows and not message.offset:
             self._say(self.tr("note.no_results", query=message.query))
+        self._list_settled(final=True)
 
     def _more_results(self) -> None:
         """The next page of search results, at the end of the list."""
         page = self._hits // loaders.SEARCH_PAGE + 1
         request = self._start("more", self.tr("loading.more", page=page))
+        self._update_footer()
         self._run(
             loaders.run_search(
                 self.ctx.service, self.post_message, request, self._query, offset=self._hits
@@ -880,8 +909,10 @@ class MainScreen(Screen[None]):
         self.workers.cancel_group(self, "more")
         self._loading.pop("more", None)
         self._list_kind, self._pages, self._next_url = kind, {}, None
+        self._end = "list.end"
         self.articles.border_title = page_text(title)
         self.articles.show(rows, read, keep=False)
+        self._update_footer()
         if rows:
             self.articles.highlighted = 0
         self._focus_pane(self.articles)
@@ -1033,6 +1064,7 @@ class MainScreen(Screen[None]):
                 return
             self._done(slot)
         error = message.error
+        was_online = self._online
         if isinstance(error, FetchError) and error.status is None:
             self._online = False
             self._update_status()
@@ -1044,8 +1076,19 @@ class MainScreen(Screen[None]):
                 self._next_url = None
             self._seek_unread(seeking, start=len(self.articles.rows))
         if message.kind == "more" and isinstance(error, FetchError) and error.status == 404:
-            self._next_url = None  # past the last page: the end of the list, not a failure
+            # Past the last page: the end of the list, not a failure (nor asked again).
+            self._dead_ends.add(self._next_url or "")
+            self._next_url = None
+            self._update_footer()
             return
+        unreachable = isinstance(error, FetchError) and error.status is None and not was_online
+        if message.kind == "more" and (isinstance(error, NotStoredError) or unreachable):
+            # Offline, past the stored pages: the end of what can be read, said in the list.
+            self._dead_ends.add(self._next_url or "")
+            self._next_url, self._end = None, "list.end_stored"
+            self._update_footer()
+            return
+        self._update_footer()
         if message.kind in ("listing", "search", "bookmarks") and not self.articles.rows:
             # Said in the pane too, where it stays: a toast fades, an empty pane would not.
             self.articles.show_message(self.tr("pane.failed", error=self.tr.error(error)))

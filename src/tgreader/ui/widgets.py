@@ -116,10 +116,14 @@ class _PaneList(OptionList):
 
     def action_cursor_down(self) -> None:
         """Down, stopping at the last row (no wrap to the top: more may be loading)."""
-        if self.highlighted is None or self.highlighted < self.option_count - 1:
+        if self.highlighted is None or self.highlighted < self._last_row():
             super().action_cursor_down()
         else:
             self._at_end()
+
+    def _last_row(self) -> int:
+        """The index of the last row the cursor may rest on."""
+        return self.option_count - 1
 
     def action_cursor_up(self) -> None:
         """Up, stopping at the first row."""
@@ -168,6 +172,23 @@ class ArticleList(_PaneList):
         self.rows: list[Row] = []
         self.read: set[str] = set()
         self.marked: set[str] = set()  # bookmarked articles, of every list
+        self._footer: str | None = None  # the last row: loading more, or the end
+
+    def set_footer(self, text: str | None) -> None:
+        """A last row under the articles (not an article: never under the cursor)."""
+        if text == self._footer:
+            return
+        self._drop_footer()
+        self._footer = text
+        self._add_footer()
+
+    def _drop_footer(self) -> None:
+        if self._footer is not None:
+            self.remove_option("footer")
+
+    def _add_footer(self) -> None:
+        if self._footer is not None:
+            self.add_option(Option(page_text(self._footer, "italic"), id="footer", disabled=True))
 
     def show(self, rows: Sequence[Row], read: set[str], *, keep: bool = True) -> None:
         """Replace the rows; with ``keep``, the cursor stays on its article and the scroll too."""
@@ -179,6 +200,7 @@ class ArticleList(_PaneList):
         self.rows = rows
         self.read = {r.url for r in rows} & read
         self.set_options(self._make_options(rows))
+        self._add_footer()
         urls = [r.url for r in rows]
         if url in urls:
             self.highlighted = urls.index(url)
@@ -190,6 +212,7 @@ class ArticleList(_PaneList):
     def show_message(self, text: str) -> None:
         """No rows: ``text`` (why the list is empty) in their place, until rows come."""
         self.rows = []
+        self._footer = None
         self.set_options([Option(page_text(text, "italic"), disabled=True)])
 
     def append(self, rows: Iterable[Row], read: set[str]) -> None:
@@ -202,7 +225,9 @@ class ArticleList(_PaneList):
                 new.append(row)
         self.rows.extend(new)
         self.read |= {r.url for r in new} & read
+        self._drop_footer()
         self.add_options(self._make_options(new))
+        self._add_footer()
 
     def set_read(self, url: str, read: bool) -> None:
         """Dim (or undim) the row of ``url``."""
@@ -238,6 +263,9 @@ class ArticleList(_PaneList):
 
     def _at_end(self) -> None:
         self.post_message(self.NeedMore())  # down on the last row: load more, or stay
+
+    def _last_row(self) -> int:
+        return len(self.rows) - 1  # the footer under them is not a row
 
 
 class RelatedLink(Static):
