@@ -31,6 +31,7 @@ from bench import (
     parse_bench,
     photo_bench,
     relevance_bench,
+    scale_bench,
     search_bench,
     size_bench,
     sync_bench,
@@ -56,6 +57,7 @@ BENCHMARKS: dict[str, Callable[..., Result]] = {
     "memory": memory_bench.run,
     "photos": photo_bench.run,
     "hostile": hostile_bench.run,
+    "scale": scale_bench.run,  # builds stores of up to 200,000 articles: the longest
 }
 
 CHANGES = """\
