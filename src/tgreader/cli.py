@@ -108,7 +108,14 @@ def _run_app(args: argparse.Namespace) -> int:
         lang = args.lang or os.environ.get("TGREADER_LANG") or config.lang
         if lang not in (None, "vi", "en"):
             raise UsageError("TGREADER_LANG", f"must be vi or en, not {lang!r}")
-        return run(settings, lang=lang, config=config, config_error=error, notice=_err)
+        return run(
+            settings,
+            lang=lang,
+            config=config,
+            config_error=error,
+            notice=_err,
+            progress=_reindex_bar,
+        )
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -144,12 +144,15 @@ def run(
     config: Config | None = None,
     config_error: ConfigError | None = None,
     notice: Callable[[str], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Run the reader in the terminal until the reader quits; returns the exit code.
 
     The CLI passes the config it already applied to ``settings``; without one, the config
     file is read here and applied (a site given with ``--site`` or ``--demo`` wins).
-    ``notice`` is told of slow work before the screen is taken (see ``Service.notice``).
+    ``notice`` is told of slow work before the screen is taken (see ``Service.notice``),
+    and ``progress`` of its progress: a store made by an older version is indexed again
+    then, with a progress bar in the terminal, before the reader starts.
     """
     if config is None:
         config, config_error = load_config_or_defaults()
@@ -168,9 +171,9 @@ def run(
     if notice is not None:
         # The store is opened now, while a notice can still be read in the terminal; one
         # that cannot be opened is reported by the reader, as before.
-        app.service.notice = notice
+        app.service.notice, app.service.progress = notice, progress
         with contextlib.suppress(TgError):
             _ = app.service.store
-        app.service.notice = None
+        app.service.notice, app.service.progress = None, None
     app.run()
     return app.return_code or 0
