@@ -45,7 +45,7 @@ import re
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -60,6 +60,7 @@ from tgreader.model import (
     Generation,
     Home,
     Listing,
+    ListItem,
     article_from_dict,
     home_from_dict,
     listing_from_dict,
@@ -78,6 +79,7 @@ from tgreader.search import (
 )
 from tgreader.telex import decode_query
 from tgreader.text import VN_TZ
+from tgreader.urls import page_kind
 
 __all__ = [
     "STORE_FILENAME",
@@ -907,13 +909,16 @@ class Store(_sqlite.Database):
                 db.execute(_INDEX_INSERT, (doc, *row.fts))
                 self._unlist(db, url)  # fetched at last: its listed entry gives way
             if isinstance(page, Listing):
-                self._list_items(db, page)
+                self._list_items(db, page.articles, page.section)
+            elif isinstance(page, Home):  # an article linked only from the home page too
+                links = [a for a in page.articles if page_kind(a.url) == "article"]
+                self._list_items(db, [ListItem(a.title, a.url) for a in links], None)
 
     @staticmethod
-    def _list_items(db: sqlite3.Connection, listing: Listing) -> None:
-        """Index the articles of ``listing`` that are not stored (title, sapo, date,
-        section), so a title seen in a list is found before it is opened."""
-        for item in listing.articles:
+    def _list_items(db: sqlite3.Connection, items: Iterable[ListItem], section: str | None) -> None:
+        """Index the listed ``items`` (of ``section``) that are not stored (title, sapo,
+        date, section), so a title seen in a list is found before it is opened."""
+        for item in items:
             if not item.url or not item.title:
                 continue
             stored = db.execute(
@@ -928,14 +933,12 @@ class Store(_sqlite.Database):
             Store._unlist(db, item.url)
             published = item.published.isoformat() if item.published else None
             doc = _free_doc(db, published)
-            keys = ([section_key(listing.section)] if listing.section else []) + url_section_keys(
-                item.url
-            )
+            keys = ([section_key(section)] if section else []) + url_section_keys(item.url)
             unique = [k for i, k in enumerate(keys) if k and k not in keys[:i]]
             db.execute(
                 "INSERT INTO listed (doc, url, title, sapo, section, section_keys, published) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (doc, item.url, item.title, sapo, listing.section,
+                (doc, item.url, item.title, sapo, section,
                  " " + " ".join(unique) + " ", published),
             )  # fmt: skip
             db.execute(_INDEX_INSERT, (doc, *_listed_fields(item.title, sapo)))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tgreader import store
-from tgreader.model import Article, Listing, ListItem, Paragraph, Published
+from tgreader.model import Article, Home, Link, Listing, ListItem, Paragraph, Published
 from tgreader.store import STORE_FILENAME, Store
 from tgreader.text import VN_TZ
 
@@ -132,3 +132,15 @@ def test_listed_articles_survive_a_vacuum(path: Path) -> None:
         assert [(h.url, h.fetched) for h in opened.search("hoi nghi")] == [(item.url, False)]
         assert _index_rows(path) == 2
         assert opened.check() == []
+
+
+def test_an_article_linked_only_from_the_home_page_is_found(path: Path) -> None:
+    meeting = Link("Hội nghị báo cáo viên tháng 6", f"{SITE}/thoi-su/bai-9-300009")
+    section = Link("Thời sự", f"{SITE}/thoi-su")  # a section, not an article: not indexed
+    home = Home(f"{SITE}/", (), (meeting, section))
+    with Store.open(path) as opened:
+        opened.put(f"{SITE}/", home, "<html></html>")
+        hits = opened.search("hoi nghi bao cao vien")
+        assert [(h.url, h.fetched, h.title) for h in hits] == [(meeting.url, False, meeting.title)]
+        assert opened.search("thoi su") == []
+        assert _index_rows(path) == 1
