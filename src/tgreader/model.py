@@ -125,11 +125,6 @@ class Article:
     related: tuple[Link, ...] = ()
     generation: Generation = "generic"
 
-    @property
-    def lead_image(self) -> Image | None:
-        """The first image block, if any."""
-        return next((b for b in self.blocks if isinstance(b, Image)), None)
-
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``tgreader read --json``."""
         return {
