@@ -517,13 +517,8 @@ class Database:
     def start_over(self) -> Path:
         """Move the (damaged) file aside and start a new one in its place; return where
         the old one went (also ``recovered_from``)."""
-        with self._lock:
-            if self._conn is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conn.close()
-                self._conn = None
-            _release(self._presence)
-            self._presence = None
+        with self._lock:  # re-entrant: close() takes it too
+            self.close()
             try:
                 moved = _move_aside(self.path)
             except OSError as error:
