@@ -426,6 +426,33 @@ async def test_photos_in_the_article_use_the_terminals_protocol(
         assert not view.overlays and not view.query(kind)  # photos off: captions alone
 
 
+def sent_ids(sent: list[dict[str, Any]]) -> list[Any]:
+    """The ids of the photos sent to the terminal, each once, in order."""
+    return list(dict.fromkeys(m["i"] for m in sent if m.get("payload")))
+
+
+async def test_a_kitty_photo_is_sent_to_the_terminal_once(
+    photo_settings: Settings, tgp_sent: list[dict[str, Any]]
+) -> None:
+    """Scrolling, or the photo alone and back, does not send the article's photos again;
+    the photo alone is freed in the terminal when it closes."""
+    app = make_app(photo_settings, protocol="kitty")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first_article(pilot)
+        await settle(pilot)
+        shown = sent_ids(tgp_sent)
+        assert shown
+        await pilot.press("down", "down", "up")
+        await pilot.press("v")
+        await settle(pilot)
+        alone = sent_ids(tgp_sent)[len(shown) :]
+        assert len(alone) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert sent_ids(tgp_sent) == shown + alone
+        assert [m["I"] for m in tgp_sent if m.get("a") == "d"] == alone
+
+
 async def test_a_photo_that_cannot_be_had_gets_no_graphics_widget(
     photo_settings: Settings, tgp_sent: list[dict[str, Any]]
 ) -> None:

@@ -19,6 +19,7 @@ may have a graphics protocol, when it is asked before the app starts), never oth
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import os
 import sys
@@ -358,15 +359,24 @@ class PhotoScreen(ModalScreen[None]):
         self._data = data
         self._caption = caption
         self._protocol: Protocol = protocol
+        self._graphics: Any = None  # textual-image's widget, with a graphics protocol
 
     def compose(self) -> ComposeResult:
         """The photo (the terminal's graphics protocol when it has one), then its caption."""
         if self._protocol != "halfcell":
-            yield graphics_widget(self._protocol, io.BytesIO(self._data), classes="photo")
+            self._graphics = graphics_widget(
+                self._protocol, io.BytesIO(self._data), classes="photo"
+            )
+            yield self._graphics
         else:
             yield Static(self._image, classes="photo")
         caption = Text(strip_controls(self._caption), style="italic")
         yield Static(caption, markup=False, classes="caption")
+
+    def on_unmount(self) -> None:
+        """Free the photo's copy in the terminal (Kitty graphics keeps it until told)."""
+        if self._graphics is not None:
+            self._graphics.image = None
 
 
 class PhotoLoaded(Message):
@@ -403,11 +413,36 @@ async def load_photos(
 def graphics_widget(protocol: Protocol, image: Any, *, classes: str | None = None) -> Widget:
     """textual-image's widget for ``protocol`` ("kitty" or "sixel") showing ``image`` (a
     PIL image or a stream of image bytes)."""
-    from textual_image.widget import SixelImage, TGPImage
+    from textual_image.widget import SixelImage
 
-    kind: Any = TGPImage if protocol == "kitty" else SixelImage
+    kind: Any = _kitty_widget() if protocol == "kitty" else SixelImage
     widget: Widget = kind(image, classes=classes)
     return widget
+
+
+@functools.cache
+def _kitty_widget() -> type[Widget]:
+    """textual-image's Kitty widget, made to send its photo to the terminal once per size.
+
+    Its own ``render`` sends the photo again (and deletes the last copy) each time the
+    widget is redrawn: when the pane's height changes, when a dialog closes. The photo's
+    Unicode placeholder cells stay valid as long as its copy in the terminal does, so the
+    same renderable is kept while the size is the same.
+    """
+    from textual_image.renderable.tgp import Image as TGPRenderable
+    from textual_image.widget import TGPImage
+
+    class KittyPhoto(TGPImage, Renderable=TGPRenderable):
+        _kept: object = None
+
+        def render(self) -> Any:
+            size = (self._get_styled_size(), self.content_size)
+            if self._renderable is not None and size == self._kept:
+                return self._renderable
+            self._kept = size
+            return super().render()
+
+    return KittyPhoto
 
 
 # Terminals known to answer textual-image's questions with Kitty graphics or Sixel. Asking

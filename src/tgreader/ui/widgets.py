@@ -402,6 +402,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         # With a graphics protocol, textual-image's widget of each photo that came, laid
         # over its (blank) box in the body: it scrolls with the text (see place_photos).
         self._overlays: dict[str, Widget] = {}
+        self._placed: dict[str, tuple[int, int, int, int]] = {}  # offset and size of each
         self.find: FindMarks | None = None  # what Ctrl+F looks for, once it is asked
         self._shown: Article | None = None
         self._parts: Sequence[RenderableType] = ()
@@ -462,6 +463,8 @@ class ArticleView(VerticalScroll, can_focus=True):
             self._parts = body.renderables
             return body
 
+        if self._overlays and (not self.photos.enabled or article is not self._shown):
+            self._drop_overlays()  # at once: never an old photo over the new text
         self._body.update(self.photos.body(build))
         self._shown = article
         self._place_photos_later()
@@ -573,10 +576,7 @@ class ArticleView(VerticalScroll, can_focus=True):
                 cols, rows = block.size(width)
                 if rows and block.url in photos.images:
                     wanted[block.url] = (block.offset(width), top + block.top, cols, rows)
-        for url in [u for u in self._overlays if u not in wanted]:
-            gone: Any = self._overlays.pop(url)
-            gone.image = None  # textual-image frees the photo in the terminal
-            gone.remove()
+        self._drop_overlays(keep=set(wanted))
         for url, (x, y, cols, rows) in wanted.items():
             widget = self._overlays.get(url)
             if widget is None:
@@ -584,9 +584,19 @@ class ArticleView(VerticalScroll, can_focus=True):
                 widget = graphics_widget(photos.protocol, image, classes="photo-overlay")
                 self._overlays[url] = widget
                 self.mount(widget)
+            elif self._placed.get(url) == (x, y, cols, rows):
+                continue  # unchanged (a Kitty photo restyled is sent to the terminal again)
+            self._placed[url] = (x, y, cols, rows)
             widget.styles.offset = (x, y)
             widget.styles.width = cols
             widget.styles.height = rows
+
+    def _drop_overlays(self, keep: set[str] | frozenset[str] = frozenset()) -> None:
+        for url in [u for u in self._overlays if u not in keep]:
+            gone: Any = self._overlays.pop(url)
+            self._placed.pop(url, None)
+            gone.image = None  # textual-image frees the photo in the terminal
+            gone.remove()
 
     def on_mouse_scroll_down(self) -> None:
         """The reader scrolls: no position to restore any more."""
