@@ -43,12 +43,11 @@ def test_a_damaged_user_file_keeps_every_readable_row(tmp_path: Path) -> None:
     marks = _fill(path, 600)
     pages = path.stat().st_size // PAGE
     _damage_page(path, pages // 3)
-    with UserData.open(path, recover=True) as data:
-        # Opening does not read the whole file; the first read that meets the damage
-        # fails, one line naming the file, and asks the next open to check it.
-        with pytest.raises(StoreError, match=str(path)):
-            data.bookmarks()
-            data.read_urls(marks)
+    # Opening does not read the whole file; the first read that meets the damage fails,
+    # one line naming the file, and asks the next open to check it.
+    with UserData.open(path, recover=True) as data, pytest.raises(StoreError, match=str(path)):
+        data.bookmarks()
+        data.read_urls(marks)
     with UserData.open(path, recover=True) as data:
         assert data.recovered_from is not None
         kept = data.bookmarks()
