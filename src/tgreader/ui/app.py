@@ -19,6 +19,7 @@ from tgreader.settings import Settings, apply_config
 from tgreader.text import clean
 from tgreader.ui.i18n import Translator
 from tgreader.ui.keys import DEFAULT_KEYS, clashes
+from tgreader.ui.photos import Protocol, choose_protocol
 from tgreader.ui.screen import MainScreen, ReaderContext
 
 __all__ = ["ReaderApp", "freeze_imports", "make_app", "run"]
@@ -41,7 +42,7 @@ class ReaderApp(App[int]):
         config_error: ConfigError | None = None,
         clock: Callable[[], float] = time.time,
         owns_service: bool = True,
-        graphics: bool = False,
+        protocol: Protocol = "halfcell",
     ) -> None:
         super().__init__()
         self.service = service
@@ -56,7 +57,7 @@ class ReaderApp(App[int]):
             clock=clock,
             export_dir=self.config.export_dir,
             keymap=self.keymap,
-            graphics=graphics,
+            protocol=protocol,
         )
 
     def get_default_screen(self) -> MainScreen:
@@ -123,7 +124,7 @@ def make_app(
     config: Config | None = None,
     config_error: ConfigError | None = None,
     clock: Callable[[], float] = time.time,
-    graphics: bool = False,
+    protocol: Protocol = "halfcell",
 ) -> ReaderApp:
     """The reader over ``service`` (else a new Service for ``settings``, closed on exit)."""
     return ReaderApp(
@@ -133,7 +134,7 @@ def make_app(
         config_error=config_error,
         clock=clock,
         owns_service=service is None,
-        graphics=graphics,
+        protocol=protocol,
     )
 
 
@@ -160,14 +161,14 @@ def run(
         settings = apply_config(settings, config, site_given=site_given)
     from textual.logging import TextualHandler
 
-    from tgreader.ui.photos import probe_graphics
-
     # Photos that cannot be had are told quietly: in Textual's log (`textual console`).
     photo_log = logging.getLogger("tgreader.photos")
     photo_log.setLevel(logging.INFO)
     photo_log.addHandler(TextualHandler(stderr=False))
-    graphics = settings.images == "auto" and probe_graphics()
-    app = make_app(settings, lang=lang, config=config, config_error=config_error, graphics=graphics)
+    # Asked now: textual-image reads the terminal's answers from the keyboard, which
+    # Textual owns once it runs.
+    protocol = choose_protocol(settings.images)
+    app = make_app(settings, lang=lang, config=config, config_error=config_error, protocol=protocol)
     if notice is not None:
         # The store is opened now, while a notice can still be read in the terminal; one
         # that cannot be opened is reported by the reader, as before.

@@ -1,4 +1,4 @@
-"""Photos in the article view: drawn in half-cells, in space reserved before they arrive.
+"""Photos in the article view, in space reserved before they arrive.
 
 The article's text is one renderable (``widgets.article_body``). Each image block gets a
 :class:`PhotoBlock` above its caption note: a box whose size is known before the photo
@@ -7,17 +7,24 @@ a photo that lands never moves the text. :class:`TrackedBody` renders the parts 
 and notes where each box starts, so a box that goes away (a photo that cannot be had, or
 photos turned off) can keep the reader's line in place.
 
-Pillow and textual-image are imported only when a photo is drawn, never at startup.
+How a photo is drawn is the :data:`Protocol` chosen before the app starts
+(:func:`choose_protocol`): in half-cells, the box draws the photo itself; with the Kitty
+graphics protocol or Sixel, the box stays blank and a textual-image widget is laid over it
+(:func:`graphics_widget`, placed by ``ArticleView``), scrolling with the text.
+
+Pillow and textual-image are imported only when a photo is drawn (or, in a terminal that
+may have a graphics protocol, when it is asked before the app starts), never otherwise.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.segment import Segment
@@ -27,10 +34,12 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tgreader.model import Article, Image
 from tgreader.service import Service
+from tgreader.settings import ImageMode
 from tgreader.text import strip_controls
 from tgreader.ui.keys import bind
 
@@ -43,39 +52,51 @@ __all__ = [
     "PhotoBlock",
     "PhotoLoaded",
     "PhotoScreen",
+    "Protocol",
     "TrackedBody",
     "box_size",
+    "choose_protocol",
     "decode",
+    "detect_protocol",
+    "graphics_widget",
     "load_photos",
-    "probe_graphics",
 ]
+
+# How photos are drawn: "kitty" (the Kitty graphics protocol, with Unicode placeholders),
+# "sixel", or "halfcell" ("▀" with two colours per cell, which any true-colour terminal
+# and tmux show).
+Protocol = Literal["kitty", "sixel", "halfcell"]
 
 # Pixels kept of a photo for drawing it in half-cells: a cell is one pixel wide, and no pane
 # is wider than this. Smaller images make each redraw at a new size cheap.
 _DRAW_WIDTH = 480
+# With a graphics protocol a cell is ~10 pixels wide: keep the stored photo's own width.
+GRAPHICS_DRAW_WIDTH = 1280
 DEFAULT_ASPECT = 1.5  # width / height of a photo whose size is not known yet
 _PLACEHOLDER = Style(bgcolor="grey15")
 
 
-def box_size(width: int, max_rows: int, aspect: float) -> tuple[int, int]:
+def box_size(width: int, max_rows: int, aspect: float, ratio: float = 2.0) -> tuple[int, int]:
     """Columns and rows of a photo of ``aspect`` (width/height) in ``width`` columns and at
-    most ``max_rows`` rows; a cell is one pixel wide and two tall (half-cells)."""
+    most ``max_rows`` rows, for cells ``ratio`` times as tall as wide (2: half-cells, where
+    a cell is one pixel wide and two tall; a graphics protocol gives the terminal's own)."""
     cols = max(1, width)
-    rows = max(1, round(cols / aspect / 2))
+    rows = max(1, round(cols / aspect / ratio))
     if rows > max_rows:
         rows = max(1, max_rows)
-        cols = max(1, min(width, round(rows * 2 * aspect)))
+        cols = max(1, min(width, round(rows * ratio * aspect)))
     return cols, rows
 
 
-def decode(data: bytes) -> PILImage:
-    """A stored photo's JPEG bytes as an RGB image (run in a worker: Pillow is slow to load)."""
+def decode(data: bytes, width: int = _DRAW_WIDTH) -> PILImage:
+    """A stored photo's JPEG bytes as an RGB image at most ``width`` pixels wide (run in a
+    worker: Pillow is slow to load)."""
     from PIL import Image as PIL
 
     with PIL.open(io.BytesIO(data), formats=("JPEG",)) as image:
-        image.draft("RGB", (_DRAW_WIDTH, _DRAW_WIDTH))
+        image.draft("RGB", (width, width))
         rgb = image.convert("RGB")
-    rgb.thumbnail((_DRAW_WIDTH, _DRAW_WIDTH * 4))
+    rgb.thumbnail((width, width * 4))
     return rgb
 
 
@@ -136,18 +157,32 @@ class PhotoBlock:
         """Its box in ``width`` columns; (0, 0) when it takes no room."""
         if self.url in self.photos.failed:
             return 0, 0
-        # A cell is a pixel wide: a small picture (an icon, a logo) is not blown up.
+        # A small picture (an icon, a logo) is not blown up: in half-cells a cell is a pixel
+        # wide; with a graphics protocol, as many pixels as the terminal's cell.
         pixels = self.photos.pixel_width(self.url)
-        width = min(width, pixels) if pixels else width
-        return box_size(width, self.photos.max_rows, self.photos.aspect(self.url))
+        cell_width, cell_height = self.photos.cell
+        width = min(width, -(-pixels // cell_width)) if pixels else width
+        ratio = cell_height / cell_width
+        return box_size(width, self.photos.max_rows, self.photos.aspect(self.url), ratio)
+
+    def offset(self, width: int) -> int:
+        """Columns left of its box in ``width`` columns (the box is centred)."""
+        return (width - self.size(width)[0]) // 2
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        """The photo centred in its box, or the empty box while it loads."""
+        """The photo centred in its box, or the empty box while it loads (with a graphics
+        protocol, the box stays blank: the photo's widget is laid over it)."""
         cols, rows = self.size(options.max_width)
         if not rows:
             return
         image = self.photos.images.get(self.url)
-        pad = Segment(" " * ((options.max_width - cols) // 2))
+        pad = Segment(" " * self.offset(options.max_width))
+        if image is not None and self.photos.protocol != "halfcell":
+            for _ in range(rows):
+                yield pad
+                yield Segment(" " * cols)
+                yield Segment.line()
+            return
         if image is None:
             for _ in range(rows):
                 yield pad
@@ -183,8 +218,12 @@ class TrackedBody:
 class ArticlePhotos:
     """The photos of the open article: what is known of each, and whether photos show."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, protocol: Protocol = "halfcell") -> None:
         self.enabled = enabled
+        self.protocol: Protocol = protocol
+        # A cell's width and height in pixels: (1, 2) for half-cells; the terminal's own
+        # (asked by textual-image before the app started) for a graphics protocol.
+        self.cell: tuple[int, int] = (1, 2)
         self.images: dict[str, HalfCell] = {}
         self.data: dict[str, bytes] = {}  # the stored JPEG, for the full-screen view
         self.failed: set[str] = set()
@@ -216,6 +255,11 @@ class ArticlePhotos:
         such for the session (the service does not ask for them again either)."""
         self.images.clear()
         self.data.clear()
+        if self.protocol != "halfcell" and self.cell == (1, 2):
+            from textual_image._terminal import get_cell_size
+
+            size = get_cell_size()
+            self.cell = (max(1, size.width), max(1, size.height))
         self.failed.update(missing)
         self.sizes = sizes
         self.blocks = []
@@ -271,6 +315,10 @@ class ArticlePhotos:
                 shift += block.size(width)[1]
         return shift
 
+    def draw_width(self) -> int:
+        """How many pixels wide a photo is decoded for drawing."""
+        return _DRAW_WIDTH if self.protocol == "halfcell" else GRAPHICS_DRAW_WIDTH
+
     def total_rows(self, width: int) -> int:
         """Rows of every box."""
         return sum(b.size(width)[1] for b in self.blocks)
@@ -303,24 +351,32 @@ class PhotoScreen(ModalScreen[None]):
     PhotoScreen > .caption { width: 100%; height: auto; max-height: 3; padding: 0 2; }
     """
 
-    def __init__(self, image: HalfCell, data: bytes, caption: str, graphics: bool) -> None:
+    def __init__(
+        self, image: HalfCell, data: bytes, caption: str, protocol: Protocol = "halfcell"
+    ) -> None:
         super().__init__()
         self._image = image
         self._data = data
         self._caption = caption
-        self._graphics = graphics
+        self._protocol: Protocol = protocol
+        self._graphics: Any = None  # textual-image's widget, with a graphics protocol
 
     def compose(self) -> ComposeResult:
         """The photo (the terminal's graphics protocol when it has one), then its caption."""
-        if self._graphics:
-            from textual_image.widget import Image as GraphicsImage
-
-            widget: Any = GraphicsImage(io.BytesIO(self._data), classes="photo")
-            yield widget
+        if self._protocol != "halfcell":
+            self._graphics = graphics_widget(
+                self._protocol, io.BytesIO(self._data), classes="photo"
+            )
+            yield self._graphics
         else:
             yield Static(self._image, classes="photo")
         caption = Text(strip_controls(self._caption), style="italic")
         yield Static(caption, markup=False, classes="caption")
+
+    def on_unmount(self) -> None:
+        """Free the photo's copy in the terminal (Kitty graphics keeps it until told)."""
+        if self._graphics is not None:
+            self._graphics.image = None
 
 
 class PhotoLoaded(Message):
@@ -335,18 +391,58 @@ class PhotoLoaded(Message):
 
 
 async def load_photos(
-    service: Service, post: Callable[[Message], object], article: str, urls: Sequence[str]
+    service: Service,
+    post: Callable[[Message], object],
+    article: str,
+    urls: Sequence[str],
+    width: int = _DRAW_WIDTH,
 ) -> None:
-    """Get each photo (store, else network) and decode it off the event loop, in order."""
+    """Get each photo (store, else network) and decode it off the event loop, in order, at
+    most ``width`` pixels wide."""
     for url in urls:
         photo = await service.photo(url)
         image: HalfCell | None = None
         if photo is not None:
             try:
-                image = HalfCell(await asyncio.to_thread(decode, photo.data))
+                image = HalfCell(await asyncio.to_thread(decode, photo.data, width))
             except Exception:  # a stored photo was written by us; damage is still no crash
                 image = None
         post(PhotoLoaded(article, url, image, photo.data if photo else b""))
+
+
+def graphics_widget(protocol: Protocol, image: Any, *, classes: str | None = None) -> Widget:
+    """textual-image's widget for ``protocol`` ("kitty" or "sixel") showing ``image`` (a
+    PIL image or a stream of image bytes)."""
+    from textual_image.widget import SixelImage
+
+    kind: Any = _kitty_widget() if protocol == "kitty" else SixelImage
+    widget: Widget = kind(image, classes=classes)
+    return widget
+
+
+@functools.cache
+def _kitty_widget() -> type[Widget]:
+    """textual-image's Kitty widget, made to send its photo to the terminal once per size.
+
+    Its own ``render`` sends the photo again (and deletes the last copy) each time the
+    widget is redrawn: when the pane's height changes, when a dialog closes. The photo's
+    Unicode placeholder cells stay valid as long as its copy in the terminal does, so the
+    same renderable is kept while the size is the same.
+    """
+    from textual_image.renderable.tgp import Image as TGPRenderable
+    from textual_image.widget import TGPImage
+
+    class KittyPhoto(TGPImage, Renderable=TGPRenderable):
+        _kept: object = None
+
+        def render(self) -> Any:
+            size = (self._get_styled_size(), self.content_size)
+            if self._renderable is not None and size == self._kept:
+                return self._renderable
+            self._kept = size
+            return super().render()
+
+    return KittyPhoto
 
 
 # Terminals known to answer textual-image's questions with Kitty graphics or Sixel. Asking
@@ -355,24 +451,46 @@ _GRAPHIC_TERMS = ("kitty", "wezterm", "foot", "mlterm", "contour", "ghostty")
 _GRAPHIC_PROGRAMS = ("WezTerm", "iTerm.app", "ghostty", "konsole")
 
 
-def probe_graphics() -> bool:
-    """True when the terminal can show photos with Kitty graphics or Sixel.
+def detect_protocol() -> Literal["kitty", "sixel"] | None:
+    """The graphics protocol the terminal answers to, if any: "sixel" or "kitty".
 
-    Runs before the app starts (textual-image asks the terminal, which it cannot do once
-    Textual reads the keyboard), and only in terminals that may say yes: tmux and screen
-    pass neither protocol through reliably, so they get half-cells.
+    Runs before the app starts (textual-image asks the terminal when it is imported, which
+    it cannot do once Textual reads the keyboard), and only in terminals that may say yes:
+    tmux and screen pass neither protocol through reliably, so they get half-cells, as
+    does anything that is not a terminal (tests, pipes).
+
+    textual-image asks for Sixel first (WezTerm and Konsole announce the Kitty protocol but
+    do not draw its Unicode placeholders, which scrolling text needs; they do draw Sixel),
+    then for the Kitty protocol (kitty, Ghostty).
     """
     stdout = sys.__stdout__
     if stdout is None or not stdout.isatty() or os.environ.get("TMUX"):
-        return False
+        return None
+    if os.environ.get("TERM", "").startswith("screen"):
+        return None
     term = os.environ.get("TERM", "").lower()
     program = os.environ.get("TERM_PROGRAM", "")
     likely = any(t in term for t in _GRAPHIC_TERMS) or program in _GRAPHIC_PROGRAMS
     if not likely and not os.environ.get("KITTY_WINDOW_ID"):
-        return False
+        return None
     try:
         import textual_image.renderable as protocols
         import textual_image.widget  # noqa: F401 - measures the cells while it still can
     except Exception:  # a terminal that answers strangely: half-cells will do
-        return False
-    return protocols.Image in (protocols.SixelImage, protocols.TGPImage)
+        return None
+    if protocols.Image is protocols.TGPImage:
+        return "kitty"
+    if protocols.Image is protocols.SixelImage:
+        return "sixel"
+    return None
+
+
+def choose_protocol(
+    mode: ImageMode, detect: Callable[[], Literal["kitty", "sixel"] | None] = detect_protocol
+) -> Protocol:
+    """How photos are drawn for ``images = mode``: with "auto", the protocol ``detect``
+    finds (Kitty's or Sixel), else half-cells; "halfcell" and "off" never ask the terminal
+    ("off" draws half-cells once ``i`` turns photos on)."""
+    if mode != "auto":
+        return "halfcell"
+    return detect() or "halfcell"

@@ -45,7 +45,7 @@ from tgreader.ui.messages import (
     SearchDone,
     SectionsLoaded,
 )
-from tgreader.ui.photos import PhotoLoaded, PhotoScreen, load_photos
+from tgreader.ui.photos import PhotoLoaded, PhotoScreen, Protocol, load_photos
 from tgreader.ui.widgets import (
     ArticleList,
     ArticleView,
@@ -78,7 +78,7 @@ class ReaderContext(NamedTuple):
     clock: Callable[[], float]
     export_dir: Path | None
     keymap: Mapping[str, str]
-    graphics: bool = False  # the terminal shows photos with Kitty graphics or Sixel
+    protocol: Protocol = "halfcell"  # how photos are drawn (see ui/photos.choose_protocol)
 
 
 def _when(published: Published | None) -> str | None:
@@ -213,6 +213,7 @@ class MainScreen(Screen[None]):
         self.articles.border_title = Text(self.tr("pane.articles"))
         self.view.border_title = Text(self.tr("pane.article"))
         self.view.photos.enabled = self.ctx.service.settings.images != "off"
+        self.view.photos.protocol = self.ctx.protocol
         self._focus_pane(self.sections)
         self._load_sections(refresh=False)
         self.run_worker(
@@ -698,7 +699,8 @@ class MainScreen(Screen[None]):
     def _load_photos(self, article: Article) -> None:
         urls = self.view.photos.urls(article) if self.view.photos.enabled else []
         if urls:
-            work = load_photos(self.ctx.service, self.post_message, article.url, urls)
+            width = self.view.photos.draw_width()
+            work = load_photos(self.ctx.service, self.post_message, article.url, urls, width)
             self.run_worker(work, group="photos", exclusive=True, exit_on_error=False)
 
     @on(PhotoLoaded)
@@ -736,7 +738,7 @@ class MainScreen(Screen[None]):
             "",
         )
         data = view.photos.data.get(url, b"")
-        self.app.push_screen(PhotoScreen(image, data, caption, self.ctx.graphics))
+        self.app.push_screen(PhotoScreen(image, data, caption, self.ctx.protocol))
         return True
 
     @on(ArticleView.NoLinkChosen)

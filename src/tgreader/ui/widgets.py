@@ -7,7 +7,7 @@ markup string), so ``[bold]`` or ``[@click=…]`` in an article is shown as type
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from rich.align import Align
 from rich.console import Group, RenderableType
@@ -28,7 +28,7 @@ from tgreader.model import Article, Heading, Image, Quote, Section
 from tgreader.render import caption_note
 from tgreader.text import find_spans, strip_controls
 from tgreader.ui.keys import bind
-from tgreader.ui.photos import ArticlePhotos
+from tgreader.ui.photos import ArticlePhotos, graphics_widget
 
 __all__ = [
     "ArticleList",
@@ -427,6 +427,10 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.link: int | None = None
         self._restore: float | None = None
         self.photos = ArticlePhotos(enabled=False)
+        # With a graphics protocol, textual-image's widget of each photo that came, laid
+        # over its (blank) box in the body: it scrolls with the text (see place_photos).
+        self._overlays: dict[str, Widget] = {}
+        self._placed: dict[str, tuple[int, int, int, int]] = {}  # offset and size of each
         self.find: FindMarks | None = None  # what Ctrl+F looks for, once it is asked
         self._shown: Article | None = None
         self._parts: Sequence[RenderableType] = ()
@@ -487,8 +491,11 @@ class ArticleView(VerticalScroll, can_focus=True):
             self._parts = body.renderables
             return body
 
+        if self._overlays and (not self.photos.enabled or article is not self._shown):
+            self._drop_overlays()  # at once: never an old photo over the new text
         self._body.update(self.photos.body(build))
         self._shown = article
+        self._place_photos_later()
 
     def set_find(self, query: str) -> tuple[int, int]:
         """Highlight ``query`` (diacritics optional) and go to its first match; ``""``
@@ -528,6 +535,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         place = self.position
         rows, above = self.photos.total_rows(width), self.photos.rows_above(place, width)
         change()
+        self._place_photos_later()
         if self.photos.total_rows(width) == rows:
             self._body.refresh()  # drawn in the same box: nothing moves
             return
@@ -559,8 +567,64 @@ class ArticleView(VerticalScroll, can_focus=True):
             self._restore = None
 
     def on_resize(self) -> None:
-        """The text was laid out (or the pane resized): finish restoring the position."""
+        """The text was laid out (or the pane resized): finish restoring the position, and
+        lay the photos over their boxes where these now are."""
         self._apply_restore()
+        self._place_photos_later()
+
+    def _place_photos_later(self) -> None:
+        if self.photos.protocol != "halfcell" and (self._overlays or self.photos.images):
+            self.call_after_refresh(self.place_photos)
+
+    @property
+    def overlays(self) -> dict[str, Widget]:
+        """The graphics widget of each photo shown with Kitty graphics or Sixel, by URL."""
+        return dict(self._overlays)
+
+    def place_photos(self) -> None:
+        """Lay textual-image's widget of each photo that came over its box (Kitty graphics
+        or Sixel; half-cells are drawn in the body itself), and drop the others.
+
+        A widget laid at an absolute offset in the scrolling pane scrolls with the text:
+        the Kitty protocol's Unicode placeholders are cells like any other, and the Sixel
+        widget draws only the rows of the photo in view (textual-image crops it).
+        """
+        photos = self.photos
+        if photos.protocol == "halfcell":
+            return
+        width = self._body.content_size.width
+        wanted: dict[str, tuple[int, int, int, int]] = {}
+        tracked = photos.tracked
+        if photos.enabled and photos.blocks and tracked is not None and width > 0:
+            # Where each box starts at this width (the body may not be drawn yet).
+            console = self.app.console
+            console.render_lines(tracked, console.options.update_width(width), pad=False)
+            top = self._body.virtual_region.y
+            for block in photos.blocks:
+                cols, rows = block.size(width)
+                if rows and block.url in photos.images:
+                    wanted[block.url] = (block.offset(width), top + block.top, cols, rows)
+        self._drop_overlays(keep=set(wanted))
+        for url, (x, y, cols, rows) in wanted.items():
+            widget = self._overlays.get(url)
+            if widget is None:
+                image = photos.images[url].image
+                widget = graphics_widget(photos.protocol, image, classes="photo-overlay")
+                self._overlays[url] = widget
+                self.mount(widget)
+            elif self._placed.get(url) == (x, y, cols, rows):
+                continue  # unchanged (a Kitty photo restyled is sent to the terminal again)
+            self._placed[url] = (x, y, cols, rows)
+            widget.styles.offset = (x, y)
+            widget.styles.width = cols
+            widget.styles.height = rows
+
+    def _drop_overlays(self, keep: set[str] | frozenset[str] = frozenset()) -> None:
+        for url in [u for u in self._overlays if u not in keep]:
+            gone: Any = self._overlays.pop(url)
+            self._placed.pop(url, None)
+            gone.image = None  # textual-image frees the photo in the terminal
+            gone.remove()
 
     def on_mouse_scroll_down(self) -> None:
         """The reader scrolls: no position to restore any more."""
