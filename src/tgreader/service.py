@@ -256,23 +256,28 @@ class Service:
         return (list(answer.page.sections) or builtin_sections()), answer, answer.error
 
     async def latest(self, *, limit: int = 100) -> tuple[list[ListItem], TgError | None]:
-        """The latest news: the home page's articles in page order, then the newest stored
-        articles of every section, at most ``limit`` in all; and why the home page could
-        not be had (the stored articles are listed all the same)."""
-        items: dict[str, ListItem] = {}
+        """The latest news (see :meth:`latest_from`), and why the home page could not be
+        had (the stored articles are listed all the same)."""
+        home: Home | None = None
         error: TgError | None = None
         try:
             answer = await self.home()
-            error = answer.error
-            for link in answer.page.articles:
-                items.setdefault(link.url, ListItem(link.title, link.url))
+            home, error = answer.page, answer.error
         except (FetchError, ParseError) as failure:
             error = failure
-        newest = await asyncio.to_thread(self.store.articles, limit=limit)
+        return await asyncio.to_thread(self.latest_from, home, limit=limit), error
+
+    def latest_from(self, home: Home | None, *, limit: int = 100) -> list[ListItem]:
+        """The home page's articles in page order, then the newest stored articles of every
+        section, each once, at most ``limit`` in all; dated where the store knows the date."""
+        newest = self.store.articles(limit=limit)
+        dates = {row.url: Published.from_iso(row.published) for row in newest}
+        items: dict[str, ListItem] = {}
+        for link in home.articles if home is not None else ():
+            items.setdefault(link.url, ListItem(link.title, link.url, dates.get(link.url)))
         for row in newest:
-            if row.url not in items:
-                items[row.url] = ListItem(row.title, row.url, Published.from_iso(row.published))
-        return list(items.values())[:limit], error
+            items.setdefault(row.url, ListItem(row.title, row.url, dates[row.url]))
+        return list(items.values())[:limit]
 
     def listing_url(self, section: str, page: int | None = None) -> str:
         """The canonical URL of ``section`` (slug or URL) at ``page`` (default: the URL's)."""

@@ -16,15 +16,16 @@ from tgreader.config import (
 from tgreader.errors import ConfigError
 from tgreader.settings import Settings, apply_config
 from tgreader.ui.app import ReaderApp, run
+from tgreader.ui.article_view import ArticleView
 from tgreader.ui.dialogs import HelpScreen, SearchScreen
 from tgreader.ui.i18n import LANGS, Translator
 from tgreader.ui.keys import DEFAULT_KEYS, HELP_ORDER
 from tgreader.ui.screen import MainScreen
-from tgreader.ui.widgets import ArticleView, SectionList
+from tgreader.ui.widgets import SectionList
 from tgreader.urls import Site
 
 from tui_support import screen_text, settle
-from ui_support import AppFactory
+from ui_support import AppFactory, start_on_section
 
 GOOD = """\
 site = "http://127.0.0.1:8123"
@@ -97,6 +98,7 @@ async def test_a_bad_config_is_a_notification_and_the_app_starts(
     app = reader(config_error=error)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         assert isinstance(app.screen, MainScreen)
         assert len(app.screen.articles.rows) == 6  # both stored pages: the pane is filled
     assert notified == [
@@ -115,6 +117,7 @@ async def test_the_keymap_remaps_by_binding_id(
     app = reader(config=Config(keymap=keymap))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen)
         assert notified == [("[keymap] có mã phím không biết: nonsense", "warning")]

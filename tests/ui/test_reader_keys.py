@@ -11,12 +11,13 @@ from tgreader.config import Config
 from tgreader.render import export_name
 from tgreader.service import Service
 from tgreader.ui import loaders
+from tgreader.ui.article_view import RelatedLink
 from tgreader.ui.dialogs import HelpScreen, SearchScreen
 from tgreader.ui.screen import MainScreen
-from tgreader.ui.widgets import ArticleList, RelatedLink, SectionList
+from tgreader.ui.widgets import ArticleList, SectionList
 
 from tui_support import driver, screen_text, settle
-from ui_support import AppFactory, Notes, main, opened_url
+from ui_support import AppFactory, Notes, main, opened_url, start_on_section
 
 BASE = "https://tuyengiao.vn"
 HOI_NGHI = f"{BASE}/kinh-te/hoi-nghi-tong-ket-cong-tac-tuyen-giao-nam-2023-1001"
@@ -39,27 +40,39 @@ async def open_first_article(pilot: object) -> MainScreen:
     return main(pilot.app)  # type: ignore[attr-defined]
 
 
-async def test_start_paints_sections_and_the_first_section(reader: AppFactory) -> None:
+async def test_start_paints_sections_and_the_latest_news(reader: AppFactory) -> None:
     app = reader()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
+        assert screen.sections.keys()[:2] == ["latest", "bookmarks"]
         assert [s.name for s in screen.sections.entries] == [
             "Kinh tế",
             "Thời sự - Chính trị",
             "Khoa giáo",
         ]
-        assert [r.url for r in screen.articles.rows][:2] == [HOI_NGHI, XUAT_KHAU]
+        # The reader starts on "Mới nhất": the home page's articles in page order, then
+        # the newest stored ones, the first under the cursor.
+        home = [link.url for link in screen._home.articles] if screen._home else []
+        rows = [r.url for r in screen.articles.rows]
+        assert home and rows[: len(home)] == home
+        assert len(rows) == len(set(rows)) > len(home)
+        assert screen.articles.highlighted == 0
+        assert screen.sections.highlighted_key == "latest"
         assert app.focused is screen.sections
         text = screen_text(app)
-        assert "Thứ Năm, 13/4/2023 07:53" in text  # the list's date, Vietnamese form
+        assert "Mới nhất" in text and "Đã lưu" in text
         assert "tuyengiao.vn · ngoại tuyến · cập nhật 5 phút trước" in text
+        await start_on_section(pilot)
+        assert [r.url for r in screen.articles.rows][:2] == [HOI_NGHI, XUAT_KHAU]
+        assert "Thứ Năm, 13/4/2023 07:53" in screen_text(app)  # the list's date, Vietnamese
 
 
 async def test_enter_opens_a_section_and_focuses_its_articles(reader: AppFactory) -> None:
     app = reader()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         await pilot.press("j", "enter")
         await settle(pilot)
         screen = main(app)
@@ -105,6 +118,7 @@ async def test_j_k_move_in_lists_and_scroll_the_article(reader: AppFactory) -> N
     app = reader()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         screen = main(app)
         await pilot.press("tab", "j", "j")
         assert screen.articles.highlighted == 2
@@ -123,6 +137,7 @@ async def test_space_pages_g_and_G_jump(reader: AppFactory) -> None:
     app = reader()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         screen = main(app)
         # The list filled its pane: both stored pages are in it, then "Hết" (the end).
         assert len(screen.articles.rows) == 6
@@ -154,6 +169,7 @@ async def test_2_follows_a_related_link_and_backspace_restores_the_scroll(
     app = reader()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         screen = main(app)
         await pilot.press("tab", "j", "j", "enter")
         await settle(pilot)
@@ -217,6 +233,7 @@ async def test_n_and_p_walk_the_list_across_pages_from_the_article_pane(
     app = reader()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         screen = await open_first_article(pilot)
         assert app.focused is screen.view
         for expected in (XUAT_KHAU, KINH_TE_SO, DOANH_NGHIEP):
@@ -242,6 +259,7 @@ async def test_the_next_page_loads_at_the_end_of_the_list(reader: AppFactory) ->
     app = reader()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         screen = main(app)
         await pilot.press("tab", "G")
         await settle(pilot)
@@ -278,6 +296,7 @@ async def test_m_marks_read_and_unread(reader: AppFactory, service: Service) -> 
     app = reader()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         screen = main(app)
         notes = Notes(app)
         await pilot.press("tab", "j", "m")
@@ -302,7 +321,7 @@ async def test_f_bookmarks_and_F_lists_bookmarks(reader: AppFactory, service: Se
         await pilot.press("F")
         await settle(pilot)
         assert [r.url for r in screen.articles.rows] == [HOI_NGHI]
-        assert screen.articles.border_title == "Dấu trang (1)"
+        assert screen.articles.border_title == "Đã lưu (1)"
         assert app.focused is screen.articles
         await pilot.press("f")  # on the list row: removes it, and the list follows
         await settle(pilot)
@@ -412,8 +431,9 @@ async def test_mouse_clicks_open_sections_articles_and_links(reader: AppFactory)
     app = reader()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         screen = main(app)
-        await pilot.click(SectionList, offset=(4, 3))  # Khoa giáo: every name on one line
+        await pilot.click(SectionList, offset=(4, 6))  # Khoa giáo (under the reader's lists)
         await settle(pilot)
         assert screen.articles.border_title == "Khoa giáo"
         await pilot.click(ArticleList, offset=(4, 1))

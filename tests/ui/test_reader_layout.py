@@ -6,7 +6,7 @@ from tgreader.service import Service
 from tgreader.ui.screen import MainScreen
 
 from tui_support import focused, screen_text, settle
-from ui_support import AppFactory, Notes
+from ui_support import AppFactory, Notes, start_on_section
 
 BASE = "https://tuyengiao.vn"
 HOI_NGHI = f"{BASE}/kinh-te/hoi-nghi-tong-ket-cong-tac-tuyen-giao-nam-2023-1001"
@@ -21,6 +21,7 @@ async def test_narrow_terminal_shows_one_pane_at_a_time(reader: AppFactory) -> N
     app = reader()
     async with app.run_test(size=(80, 30)) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen)
         assert screen.narrow

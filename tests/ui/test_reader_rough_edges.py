@@ -15,7 +15,7 @@ from tgreader.ui.widgets import StatusLine
 from tgreader.urls import Site
 
 from tui_support import focused, screen_text, settle
-from ui_support import AppFactory, Notes, main
+from ui_support import AppFactory, Notes, main, start_on_section
 
 BASE = "https://tuyengiao.vn"
 HOI_NGHI = f"{BASE}/kinh-te/hoi-nghi-tong-ket-cong-tac-tuyen-giao-nam-2023-1001"
@@ -152,6 +152,7 @@ async def test_backspace_in_a_narrow_article_with_no_history_goes_back_to_the_li
     app = reader()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         screen = main(app)
         await pilot.press("tab", "enter")
         await settle(pilot)
@@ -168,6 +169,7 @@ async def test_down_on_the_last_row_loads_more_or_stays_and_up_on_the_first_stay
     app = reader()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         screen = main(app)
         await pilot.press("tab", "k")
         assert screen.articles.highlighted == 0  # no wrap to the bottom

@@ -12,7 +12,7 @@ from tgreader.service import Service
 from tgreader.ui.screen import MainScreen
 
 from tui_support import screen_text, settle
-from ui_support import AppFactory
+from ui_support import AppFactory, start_on_section
 
 SPECIAL = "https://tuyengiao.vn/thoi-su-chinh-tri/bai-viet-co-ky-tu-dac-biet-trong-noi-dung-2001"
 
@@ -21,6 +21,7 @@ async def test_markup_in_page_text_is_shown_literally(reader: AppFactory) -> Non
     app = reader()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         await pilot.press("j", "enter", "enter")  # Thời sự - Chính trị, its first article
         await settle(pilot)
         screen = app.screen
@@ -81,6 +82,7 @@ async def test_control_characters_never_reach_the_terminal(
     app = reader()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        await start_on_section(pilot)
         await pilot.press("j", "enter", "enter")
         await settle(pilot)
         svg = app.export_screenshot()

@@ -6,7 +6,7 @@ from tgreader.service import Service
 from tgreader.ui.widgets import BOOKMARK_MARK
 
 from tui_support import screen_text, settle
-from ui_support import AppFactory, Notes, main
+from ui_support import AppFactory, Notes, main, start_on_section
 
 BASE = "https://tuyengiao.vn"
 HOI_NGHI = f"{BASE}/kinh-te/hoi-nghi-tong-ket-cong-tac-tuyen-giao-nam-2023-1001"
@@ -21,6 +21,7 @@ async def test_N_opens_the_next_unread_then_goes_on_into_the_next_section(
     async with app.run_test(size=SIZE) as pilot:
         notes = Notes(app)
         await settle(pilot)
+        await start_on_section(pilot)
         screen = main(app)
         await pilot.press("N")
         await settle(pilot)
@@ -34,7 +35,7 @@ async def test_N_opens_the_next_unread_then_goes_on_into_the_next_section(
         assert len(screen.articles.rows) == 6 == len(screen.articles.read)
         await pilot.press("N")  # nothing unread in Kinh tế: on into the next section
         await settle(pilot, rounds=6)
-        assert screen._section is not None and screen._section.name != "Kinh tế"
+        assert screen.paging.section is not None and screen.paging.section.name != "Kinh tế"
         assert screen.article.url.split("/")[3] != "kinh-te"
         assert screen.article.url in screen.articles.read
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from textual.app import App
+from textual.pilot import Pilot
 
 from tgreader.model import Article, Home, Listing
 from tgreader.parse import parse_article, parse_home, parse_listing
@@ -14,6 +15,8 @@ from tgreader.store import Store
 from tgreader.ui.app import ReaderApp
 from tgreader.ui.screen import MainScreen
 from tgreader.urls import CANONICAL_ORIGIN
+
+from tui_support import settle
 
 PAGES = Path(__file__).parent / "pages"
 AppFactory = Callable[..., ReaderApp]
@@ -60,6 +63,21 @@ def main(app: ReaderApp) -> MainScreen:
     """The reader's main screen (the test fails if another screen is on top)."""
     screen = app.screen
     assert isinstance(screen, MainScreen)
+    return screen
+
+
+async def start_on_section(
+    pilot: Pilot[Any], name: str = "Kinh tế", *, wait: bool = True
+) -> MainScreen:
+    """Open the section ``name`` as a reader would (the cursor down to it, Enter), then
+    Shift+Tab back to the sections pane: the reader starts on the latest news, and this
+    is where a test of a section's list begins. ``wait``: until its loads are done."""
+    screen = main(cast(ReaderApp, pilot.app))
+    url = next(s.url for s in screen.sections.entries if s.name == name)
+    await pilot.press("home", *["down"] * screen.sections.keys().index(url), "enter")
+    if wait:
+        await settle(pilot)
+    await pilot.press("shift+tab")
     return screen
 
 

@@ -23,7 +23,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "pane.articles": ("Bài viết", "Articles"),
     "pane.article": ("Nội dung", "Article"),
     "pane.search": ("Tìm: {query} ({count})", "Search: {query} ({count})"),
-    "pane.bookmarks": ("Dấu trang ({count})", "Bookmarks ({count})"),
+    "pane.bookmarks": ("Đã lưu ({count})", "Saved ({count})"),
+    "pane.latest": ("Mới nhất ({count})", "Latest ({count})"),
+    "list.latest": ("Mới nhất", "Latest"),
+    "list.saved": ("Đã lưu", "Saved"),
     "placeholder": (
         "Chọn một bài viết để đọc.\n\n"
         "{open} mở bài · {next}/{prev} bài sau/trước · {search} tìm · {help} trợ giúp",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 from textual.message import Message
 
 from tgreader.errors import TgError
-from tgreader.model import Article, Home, Listing
+from tgreader.model import Article, Home, Listing, ListItem
 from tgreader.sections import builtin_sections
 from tgreader.service import Service
 from tgreader.ui.messages import (
@@ -49,6 +49,7 @@ __all__ = [
     "run_search",
     "set_read",
     "stored_article",
+    "stored_latest",
     "stored_listing",
     "stored_sections",
     "toggle_bookmark",
@@ -56,7 +57,7 @@ __all__ = [
 ]
 
 Post = Callable[[Message], object]
-M = TypeVar("M", bound=Message)
+T = TypeVar("T")
 
 # The stored copy is what the reader waits for, and reading it takes about a millisecond: the
 # screen reads it itself, at once, through the stored_* functions below, so it is on the
@@ -81,7 +82,7 @@ async def _guard(
         post(LoadFailed(kind, request, target, error))
 
 
-def _stored(read: Callable[[], M | None]) -> M | None:
+def _stored(read: Callable[[], T | None]) -> T | None:
     # A store that cannot be read shows nothing here: the worker started next meets the
     # same failure and reports it as a LoadFailed message.
     try:
@@ -111,6 +112,17 @@ def stored_listing(service: Service, request: int, url: str, *, more: bool) -> L
             return None
         read_urls = service.userdata.read_urls(a.url for a in stored.page.articles)
         return ListingLoaded(request, stored, read_urls, False, more)
+
+    return _stored(read)
+
+
+def stored_latest(service: Service, home: Home | None) -> tuple[list[ListItem], set[str]] | None:
+    """The latest news from ``home`` and the store, and which of them were read (None: the
+    store could not be read)."""
+
+    def read() -> tuple[list[ListItem], set[str]]:
+        items = service.latest_from(home)
+        return items, service.userdata.read_urls(i.url for i in items)
 
     return _stored(read)
 
