@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar, cast
 from urllib.parse import urlsplit
@@ -278,6 +278,23 @@ class Service:
         for row in newest:
             items.setdefault(row.url, ListItem(row.title, row.url, dates[row.url]))
         return list(items.values())[:limit]
+
+    def stored_lists(self, sections: Iterable[Section], *, pages: int = 10) -> dict[str, list[str]]:
+        """The articles each section lists in the store, keyed by the section's URL: its
+        stored listing pages in order, from the first until one is not stored (at most
+        ``pages``). Keyed reads only, so the cost does not grow with the store."""
+        lists: dict[str, list[str]] = {}
+        for section in sections:
+            urls: dict[str, None] = {}
+            url: str | None = self.listing_url(section.url)
+            for _ in range(pages):
+                stored = self.stored(url, Listing) if url else None
+                if stored is None:
+                    break
+                urls.update(dict.fromkeys(a.url for a in stored.page.articles))
+                url = stored.page.next
+            lists[section.url] = list(urls)
+        return lists
 
     def listing_url(self, section: str, page: int | None = None) -> str:
         """The canonical URL of ``section`` (slug or URL) at ``page`` (default: the URL's)."""

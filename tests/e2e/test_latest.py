@@ -68,3 +68,26 @@ async def test_offline_the_latest_are_the_stored_articles_and_why(tmp_path: Path
     await offline.aclose()
     assert [item.url for item in latest] == [SEED]
     assert isinstance(error, NotStoredError)  # the home page was never stored
+
+
+async def test_stored_lists_follow_a_sections_stored_pages_and_stop_at_the_first_missing(
+    tmp_path: Path,
+) -> None:
+    with DemoServer() as server:
+        service = Service(_settings(server.url, tmp_path))
+        sections = list((await service.home()).page.sections)
+        thoi_su = next(s for s in sections if s.url.endswith("/thoi-su-chinh-tri"))
+        pages = [(await service.listing(thoi_su.url, page)).page for page in (1, 2, 3)]
+        khoa_giao = next(s for s in sections if s.url.endswith("/khoa-giao"))
+        await service.listing(khoa_giao.url, 2)  # page 2 alone: page 1 is not stored
+        await service.aclose()
+        settings = dataclasses.replace(_settings(server.url, tmp_path), offline=True)
+    offline = Service(settings)
+    lists = offline.stored_lists(sections)
+    two = offline.stored_lists([thoi_su], pages=2)
+    await offline.aclose()
+    every = list(dict.fromkeys(a.url for page in pages for a in page.articles))
+    assert lists[thoi_su.url] == every and len(every) > len(pages[0].articles)
+    assert two[thoi_su.url] == list(dict.fromkeys(a.url for p in pages[:2] for a in p.articles))
+    assert lists[khoa_giao.url] == []  # its first page was never stored
+    assert set(lists) == {s.url for s in sections}

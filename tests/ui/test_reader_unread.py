@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from rich.console import Console
+from rich.table import Table
+
 from tgreader.service import Service
 from tgreader.ui.widgets import BOOKMARK_MARK
 
@@ -104,3 +107,46 @@ async def test_a_bookmarked_article_is_starred_in_every_list_and_after_a_restart
         await pilot.press("tab", "f")  # unbookmarked: the star goes
         await settle(pilot)
         assert BOOKMARK_MARK not in screen_text(again)
+
+
+def counts_shown(app_text: str) -> dict[str, str]:
+    """The number after each section's name in the sections pane (its first column)."""
+    shown: dict[str, str] = {}
+    for line in app_text.splitlines():
+        cell = line.split("││")[0].strip("│ ")
+        name, _, count = cell.rpartition(" ")
+        if count.isdigit():
+            shown[name.strip()] = count
+    return shown
+
+
+async def test_sections_show_their_unread_counts_and_follow_reading(
+    reader: AppFactory, service: Service
+) -> None:
+    service.userdata.mark_read(XUAT_KHAU)  # read in an earlier session
+    app = reader(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        # From the store, at start: Kinh tế's two stored pages list 6 articles, 1 read.
+        assert counts_shown(screen_text(app)) == {
+            "Kinh tế": "5",
+            "Thời sự - Chính trị": "2",
+            "Khoa giáo": "1",
+        }
+        await start_on_section(pilot)
+        await pilot.press("tab", "enter")  # opens Hội nghị…: read
+        await settle(pilot)
+        assert counts_shown(screen_text(app))["Kinh tế"] == "4"
+        await pilot.press("shift+tab", "m")  # m on the list's row: unread again
+        await settle(pilot)
+        assert counts_shown(screen_text(app))["Kinh tế"] == "5"
+        await pilot.press("A")
+        await settle(pilot)
+        assert counts_shown(screen_text(app))["Kinh tế"] == "0"
+        index = [s.name for s in screen.sections.entries].index("Kinh tế")
+        option = screen.sections.get_option_at_index(len(screen.sections.lists) + index)
+        assert isinstance(option.prompt, Table)
+        segments = list(Console(width=30).render(option.prompt))
+        zero = [seg for seg in segments if seg.text.strip() == "0"]
+        assert zero and all(seg.style is not None and seg.style.dim for seg in zero)  # dim

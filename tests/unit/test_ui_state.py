@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tgreader.model import Section
-from tgreader.ui.state import ListKind, Paging, Requests, Row, slot_of
+from tgreader.ui.state import ListKind, Paging, Requests, Row, UnreadCounts, slot_of
 
 KINH_TE = Section("Kinh tế", "https://tuyengiao.vn/kinh-te")
 PAGE_2 = "https://tuyengiao.vn/kinh-te?page=2"
@@ -83,3 +83,19 @@ def test_whole_lists_have_no_next_page_and_no_footer() -> None:
         assert paging.footer(has_rows=True, loading_more=False) is None
     paging.open("section", KINH_TE)
     assert paging.footer(has_rows=False, loading_more=False) is None  # an empty list
+
+
+def test_unread_counts_follow_reading_and_what_the_lists_show() -> None:
+    counts = UnreadCounts()
+    a, b, c, d = (f"https://tuyengiao.vn/kinh-te/{n}" for n in "abcd")
+    counts.stored({"kinh-te": [a, b, c], "khoa-giao": []}, read={a})
+    assert counts.counts() == {"kinh-te": 2}  # nothing stored of khoa-giao: no count
+    counts.mark([b], True)
+    assert counts.counts() == {"kinh-te": 1}
+    # The list as loaded: d is new and read, and the read state it came with says a is not.
+    counts.listed("kinh-te", [d, a], read={d})
+    assert counts.counts() == {"kinh-te": 2}  # a and c (b, d read)
+    counts.mark([a, c], True)
+    assert counts.counts() == {"kinh-te": 0}
+    counts.stored({"kinh-te": [a]}, read=())  # a late count from the store: the list stays
+    assert counts.counts() == {"kinh-te": 0}

@@ -174,7 +174,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     ),
     "key.undo": ("Hoàn tác lần đánh dấu cả danh sách", "Undo marking the whole list"),
     "key.bookmark": ("Thêm / bỏ dấu trang", "Bookmark / unbookmark"),
-    "key.bookmarks": ("Xem dấu trang", "Show bookmarks"),
+    "key.bookmarks": ("Đã lưu: các bài có dấu trang", "Saved: the bookmarked articles"),
     "key.open_browser": ("Mở trong trình duyệt", "Open in the browser"),
     "key.copy_url": ("Chép địa chỉ bài viết", "Copy the article's URL"),
     "key.export": ("Lưu bài thành Markdown", "Export the article as Markdown"),

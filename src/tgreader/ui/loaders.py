@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 from textual.message import Message
 
 from tgreader.errors import TgError
-from tgreader.model import Article, Home, Listing, ListItem
+from tgreader.model import Article, Home, Listing, ListItem, Section
 from tgreader.sections import builtin_sections
 from tgreader.service import Service
 from tgreader.ui.messages import (
@@ -32,6 +32,7 @@ from tgreader.ui.messages import (
     ReadToggled,
     SearchDone,
     SectionsLoaded,
+    UnreadCounted,
 )
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "console_browser",
+    "count_unread",
     "export_article",
     "load_article",
     "load_bookmarked",
@@ -216,6 +218,20 @@ async def load_bookmarks(service: Service, post: Post, request: int) -> None:
         post(await asyncio.to_thread(read))
 
     await _guard(post, "bookmarks", request, "bookmarks", job())
+
+
+async def count_unread(service: Service, post: Post, sections: list[Section]) -> None:
+    """What each section lists in the store and which of it is read (see UnreadCounted)."""
+
+    def read() -> UnreadCounted:
+        listed = service.stored_lists(sections)
+        every = {url for urls in listed.values() for url in urls}
+        return UnreadCounted(listed, service.userdata.read_urls(every))
+
+    async def job() -> None:
+        post(await asyncio.to_thread(read))
+
+    await _guard(post, "userdata", 0, "unread", job())
 
 
 async def set_read(service: Service, post: Post, urls: list[str], read: bool = True) -> None:

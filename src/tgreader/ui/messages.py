@@ -30,6 +30,7 @@ __all__ = [
     "ReadToggled",
     "SearchDone",
     "SectionsLoaded",
+    "UnreadCounted",
 ]
 
 LoadKind = Literal[
@@ -118,6 +119,16 @@ class BookmarksKnown(Message):
     def __init__(self, urls: set[str]) -> None:
         super().__init__()
         self.urls = urls
+
+
+class UnreadCounted(Message):
+    """What each section lists in the store (section URL -> article URLs), and which of
+    those articles are read: the sections pane's unread counts at start."""
+
+    def __init__(self, listed: dict[str, list[str]], read: set[str]) -> None:
+        super().__init__()
+        self.listed = listed
+        self.read = read
 
 
 class ReadToggled(Message):

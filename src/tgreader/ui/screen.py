@@ -31,10 +31,11 @@ from tgreader.ui.messages import (
     ReadToggled,
     SearchDone,
     SectionsLoaded,
+    UnreadCounted,
 )
 from tgreader.ui.panes import NARROW_BELOW, ReaderContext
 from tgreader.ui.reading import ReadingScreen
-from tgreader.ui.state import ListKind, Paging, Row, Slot, slot_of
+from tgreader.ui.state import ListKind, Paging, Row, Slot, UnreadCounts, slot_of
 from tgreader.ui.widgets import ArticleList, page_text
 
 __all__ = ["NARROW_BELOW", "MainScreen", "ReaderContext"]
@@ -94,6 +95,8 @@ class MainScreen(ReadingScreen):
         self.paging = Paging(loaders.SEARCH_PAGE)
         self._home: Home | None = None  # the latest home page known: "Mới nhất" starts with it
         self._recoveries_told = False
+        self.unread = UnreadCounts()
+        self._counted: list[Section] = []  # the sections whose unread counts were asked
         # N looking on into later pages or sections: how many sections it may still open.
         self._unread_sections: int | None = None
         self._undo: tuple[list[str], float] | None = None  # what A marked, and when
@@ -145,8 +148,18 @@ class MainScreen(ReadingScreen):
         self._observe("sections", message.answer, error)
         if message.answer is not None:
             self._home = message.answer.page
+        if message.sections != self._counted:
+            self._counted = message.sections
+            self._userdata(
+                loaders.count_unread(self.ctx.service, self.post_message, message.sections)
+            )
         if self.paging.kind == "latest":
             self._show_latest(message.answer, final=message.final, error=error)
+
+    @on(UnreadCounted)
+    def _unread_counted(self, message: UnreadCounted) -> None:
+        self.unread.stored(message.listed, message.read)
+        self.sections.set_unread(self.unread.counts())
 
     def _tell_recoveries(self) -> None:
         """Say once that a damaged store or user data file was moved aside on opening."""
@@ -250,6 +263,10 @@ class MainScreen(ReadingScreen):
             self._go_on_seeking(top=True)
             # The status line speaks of the list's first page.
             self._observe("list", message.answer, message.answer.error if message.final else None)
+        if self.paging.section is not None:
+            urls = [r.url for r in self.articles.rows]
+            self.unread.listed(self.paging.section.url, urls, self.articles.read)
+            self.sections.set_unread(self.unread.counts())
         self._list_settled(final=message.final)
 
     def _list_settled(self, *, final: bool) -> None:
@@ -483,6 +500,8 @@ class MainScreen(ReadingScreen):
     @on(ReadToggled)
     def _read_toggled(self, message: ReadToggled) -> None:
         self.articles.set_read(message.url, message.read)
+        self.unread.mark([message.url], message.read)
+        self.sections.set_unread(self.unread.counts())
         if not message.quiet:
             key = "note.marked_read" if message.read else "note.marked_unread"
             self._say(self.tr(key))

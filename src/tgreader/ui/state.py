@@ -7,11 +7,12 @@ Kept free of Textual, as ``history.py`` is, so its rules are tested without a te
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable, Mapping
 from typing import Literal, NamedTuple
 
 from tgreader.model import Section
 
-__all__ = ["ListKind", "Paging", "Requests", "Row", "Slot", "slot_of"]
+__all__ = ["ListKind", "Paging", "Requests", "Row", "Slot", "UnreadCounts", "slot_of"]
 
 # What a load is for. A newer load of a slot makes the older one's answer stale.
 Slot = Literal["sections", "list", "more", "article"]
@@ -161,3 +162,39 @@ class Paging:
         if loading_more:
             return "list.more"
         return None if self.has_more() else self.end
+
+
+class UnreadCounts:
+    """How many of each section's articles are unread: what it lists (its stored pages at
+    start, then its list as loaded) against the read state, kept up to date as articles
+    are read, without asking the store again."""
+
+    def __init__(self) -> None:
+        self._listed: dict[str, list[str]] = {}
+        self._read: set[str] = set()
+
+    def stored(self, listed: Mapping[str, list[str]], read: Iterable[str]) -> None:
+        """The sections' stored lists, counted at start (a section with nothing stored has
+        no count: nothing is known of it); a list loaded since is newer and is kept."""
+        self._listed = {s: urls for s, urls in listed.items() if urls} | self._listed
+        self._read |= set(read)
+
+    def listed(self, section: str, urls: list[str], read: Iterable[str]) -> None:
+        """``section``'s list as loaded now, and which of its articles are read."""
+        known = self._listed.get(section, [])
+        self._listed[section] = list(dict.fromkeys([*urls, *known]))
+        self._read = (self._read - set(urls)) | set(read)
+
+    def mark(self, urls: Iterable[str], read: bool) -> None:
+        """Articles marked read (or unread)."""
+        if read:
+            self._read.update(urls)
+        else:
+            self._read.difference_update(urls)
+
+    def counts(self) -> dict[str, int]:
+        """Section URL -> how many of the articles it lists are unread."""
+        return {
+            section: sum(url not in self._read for url in urls)
+            for section, urls in self._listed.items()
+        }
