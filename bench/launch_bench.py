@@ -63,8 +63,10 @@ def fill(root: Path) -> None:
                             data_dir=root / "data")  # fmt: skip
         service = Service(settings)
         try:
-            sections, _, _ = await service.sections()
+            sections, home, _ = await service.sections()
             await sync(service, [s.url for s in sections], pages=2, depth=1)
+            for link in home.page.articles if home is not None else ():
+                await service.article(link.url)  # "Mới nhất" lists them first
         finally:
             await service.aclose()
 
@@ -73,19 +75,17 @@ def fill(root: Path) -> None:
 
 
 def first_section_openings(root: Path) -> list[str]:
-    """For each article of the first section, in list order: the start of the first
-    paragraph of its text (on the screen only once the article is open)."""
-    from tgreader.model import Article, Home, Listing, Paragraph
+    """For each article of the first list ("Mới nhất"), in list order: the start of the
+    first paragraph of its text (on the screen only once the article is open)."""
+    from tgreader.model import Article, Home, Paragraph
     from tgreader.service import Service
 
     service = Service(_settings(root))
     try:
         home = service.stored(service.site.home_url, Home)
         assert home is not None
-        listing = service.stored(service.listing_url(home.page.sections[0].url), Listing)
-        assert listing is not None
         openings: list[str] = []
-        for item in listing.page.articles:
+        for item in service.latest_from(home.page):
             stored = service.stored(item.url, Article)
             assert stored is not None, f"{item.url} is not in the demo store"
             first = next(b for b in stored.page.blocks if isinstance(b, Paragraph))
@@ -96,18 +96,18 @@ def first_section_openings(root: Path) -> list[str]:
 
 
 def first_screen_texts(root: Path) -> tuple[str, str]:
-    """The first section's name and its first article's title, as the store holds them."""
-    from tgreader.model import Home, Listing
+    """The first section's name (in the sections pane) and the first title of the list
+    the reader starts on ("Mới nhất"), as the store holds them."""
+    from tgreader.model import Home
     from tgreader.service import Service
 
     service = Service(_settings(root))
     try:
         home = service.stored(service.site.home_url, Home)
         assert home is not None and home.page.sections, "the demo store has no home page"
-        section = home.page.sections[0]
-        listing = service.stored(service.listing_url(section.url), Listing)
-        assert listing is not None and listing.page.articles
-        return section.name, listing.page.articles[0].title
+        latest = service.latest_from(home.page)
+        assert latest, "the demo store has no articles"
+        return home.page.sections[0].name, latest[0].title
     finally:
         asyncio.run(service.aclose())
 

@@ -65,18 +65,18 @@ def sections_time(cache: Path, scratch: Path) -> float:
 
 
 def first_screen_texts(cache: Path, scratch: Path) -> tuple[str, ...]:
-    """The first section's name and its first article's title, as the store holds them."""
-    from tgreader.model import Home, Listing
+    """The first section's name and the first title of the list the reader starts on
+    ("Mới nhất"), as the store holds them."""
+    from tgreader.model import Home
     from tgreader.service import Service, Settings
 
     service = Service(Settings(cache_dir=cache, data_dir=scratch / "data", offline=True))
     try:
         home = service.stored(service.site.home_url, Home)
         assert home is not None and home.page.sections
-        section = home.page.sections[0]
-        listing = service.stored(service.listing_url(section.url), Listing)
-        assert listing is not None and listing.page.articles
-        return section.name, listing.page.articles[0].title[:20]
+        latest = service.latest_from(home.page)
+        assert latest
+        return home.page.sections[0].name, latest[0].title[:20]
     finally:
         asyncio.run(service.aclose())
 

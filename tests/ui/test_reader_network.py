@@ -39,7 +39,7 @@ async def test_network_answers_replace_the_stored_list_keeping_the_cursor(
 
     store_page(online_service, "index.html")
     store_page(online_service, "kinh-te.html", older)
-    server.latency = 0.3  # the stored copy paints well before the site answers
+    server.latency = 1.0  # the stored copy paints well before the site answers
     app = make_app(online_service.settings, service=online_service)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen

@@ -261,3 +261,25 @@ async def test_a_list_that_failed_says_why_in_its_pane_and_the_menu_fits(
         text = screen_text(app)
         assert "Không tải được danh sách." in text
         assert "chưa có trong bản lưu" in text
+
+
+async def test_toasts_never_cover_the_panes_titles_or_the_find_bar(reader: AppFactory) -> None:
+    app = reader(lang="en")
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+f", *"the")
+        await settle(pilot)
+        before = screen_text(app).splitlines()
+        for _ in range(10):  # a stack of notifications, as fast keys give
+            screen.notify("Marked as read, a note long enough to take two lines in its toast")
+        await pilot.pause(0.3)
+        after = screen_text(app).splitlines()
+        assert sum("Marked as read" in line for line in after) >= 3
+        # The panes' titles (the top row) and the find bar (the four rows above the
+        # status line: its borders, what is typed, the count) are as they were.
+        for row in (0, -5, -4, -3, -2):
+            assert after[row] == before[row], after[row]
+        assert "the" in after[-3] and "/" in after[-2]

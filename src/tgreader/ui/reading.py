@@ -219,6 +219,7 @@ class ReadingScreen(PanesScreen):
             self.mount(bar, after=self.query_one("#panes"))
         if self.narrow:
             self._mark_active(self.view)
+        self.add_class("-finding")
         self.set_focus(bar)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -260,6 +261,7 @@ class ReadingScreen(PanesScreen):
         message.stop()
         bar = self.query_one("#find")
         bar.display = False
+        self.remove_class("-finding")
         self.view.set_find("")
         self._focus_pane(self.view)
 

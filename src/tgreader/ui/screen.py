@@ -94,6 +94,7 @@ class MainScreen(ReadingScreen):
         super().__init__(context)
         self.paging = Paging(loaders.SEARCH_PAGE)
         self._home: Home | None = None  # the latest home page known: "Mới nhất" starts with it
+        self._latest_read: set[str] = set()  # which of the latest news were read, at listing
         self._recoveries_told = False
         self.unread = UnreadCounts()
         self._counted: list[Section] = []  # the sections whose unread counts were asked
@@ -150,11 +151,13 @@ class MainScreen(ReadingScreen):
             self._home = message.answer.page
         if message.sections != self._counted:
             self._counted = message.sections
-            self._userdata(
-                loaders.count_unread(self.ctx.service, self.post_message, message.sections)
-            )
+            # After the frame being made: the count's reads would compete with it.
+            self.call_after_refresh(self._count_unread, message.sections)
         if self.paging.kind == "latest":
             self._show_latest(message.answer, final=message.final, error=error)
+
+    def _count_unread(self, sections: list[Section]) -> None:
+        self._userdata(loaders.count_unread(self.ctx.service, self.post_message, sections))
 
     @on(UnreadCounted)
     def _unread_counted(self, message: UnreadCounted) -> None:
@@ -216,10 +219,15 @@ class MainScreen(ReadingScreen):
         home = answer.page if answer is not None else self._home
         latest = loaders.stored_latest(self.ctx.service, home)
         items, read = latest if latest is not None else ([], set())
+        self._latest_read = read
         rows = _item_rows(items)
+        # A screenful now (at most 100 rows would take long to lay out), the rest as the
+        # list scrolls; a list shown again keeps the rows it had grown to.
+        shown = self._screenful() if new else max(self._screenful(), len(self.articles.rows))
+        first = self.paging.add_whole(rows, shown)
         self.articles.border_title = page_text(self.tr("pane.latest", count=len(rows)))
-        self.articles.show(rows, read | (set() if new else self.articles.read), keep=not new)
-        self.articles.set_footer(None)
+        self.articles.show(first, read | (set() if new else self.articles.read), keep=not new)
+        self._update_footer()
         if not rows and final:
             key = "pane.failed" if error is not None else "empty.list"
             self.articles.show_message(self.tr(key, error=self.tr.error(error) if error else ""))
@@ -228,6 +236,12 @@ class MainScreen(ReadingScreen):
         self.sections.select_key("latest")
         if focus:
             self._focus_pane(self.articles)
+        if final:
+            self.call_after_refresh(self._fill)
+
+    def _screenful(self) -> int:
+        # A row takes three lines or more (title, date, rule).
+        return max(8, self.app.size.height // 3 + 2)
 
     # --- a section's pages -----------------------------------------------------------------
 
@@ -300,6 +314,10 @@ class MainScreen(ReadingScreen):
     def _need_more(self) -> None:
         paging = self.paging
         if not paging.has_more() or self.requests.loading("more"):
+            return
+        if paging.kind == "latest":  # rows at hand: nothing to load
+            self._append_rows(paging.take(self._screenful()), self._latest_read)
+            self._list_settled(final=True)
             return
         request = self._start("more", self.tr("loading.more", page=paging.next_page()))
         self._update_footer()

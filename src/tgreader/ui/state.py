@@ -84,7 +84,8 @@ class Paging:
     """The article list: its kind and pages, what comes next, and what its end says.
 
     A section's list grows a page at a time (``next_url``), search results a page of
-    ``page_size`` at a time; the latest news and the bookmarks come whole.
+    ``page_size`` at a time; the latest news come whole but are shown a screenful at a
+    time (the rest is ``take``n as the list scrolls); the bookmarks come and show whole.
     """
 
     def __init__(self, page_size: int) -> None:
@@ -99,6 +100,7 @@ class Paging:
         self._pages: dict[int, list[Row]] = {}
         self._dead_ends: set[str] = set()  # next pages of this list that could not be had
         self._more_hits = False  # the last page of results was full: there may be more
+        self._rest: list[Row] = []  # rows of a whole list not shown yet
 
     def open(self, kind: ListKind, section: Section | None = None, query: str = "") -> None:
         """A new list: nothing of the old one's paging is kept."""
@@ -112,6 +114,7 @@ class Paging:
         self._pages = {}
         self._dead_ends = set()
         self._more_hits = False
+        self._rest = []
 
     def add_page(self, page: int, rows: list[Row], next_url: str | None) -> list[Row]:
         """A listing page came (again, when refreshed): every row of the list, in order."""
@@ -119,6 +122,16 @@ class Paging:
         if page >= max(self._pages):
             self.next_url = next_url if rows else None
         return [row for number in sorted(self._pages) for row in self._pages[number]]
+
+    def add_whole(self, rows: list[Row], shown: int) -> list[Row]:
+        """A list that came whole: its first ``shown`` rows, to show now (the rest waits)."""
+        self._rest = rows[shown:]
+        return rows[:shown]
+
+    def take(self, count: int) -> list[Row]:
+        """The next ``count`` rows of a whole list, to add at its end."""
+        taken, self._rest = self._rest[:count], self._rest[count:]
+        return taken
 
     def add_hits(self, count: int, *, first: bool) -> None:
         """A page of ``count`` search results came (``first``: the list's first)."""
@@ -134,6 +147,8 @@ class Paging:
         """True when the list may go on past its last row."""
         if self.kind == "search":
             return self._more_hits
+        if self.kind == "latest":
+            return bool(self._rest)
         url = self.next_url
         return self.kind == "section" and bool(url) and url not in self._dead_ends
 
@@ -157,7 +172,7 @@ class Paging:
 
     def footer(self, *, has_rows: bool, loading_more: bool) -> str | None:
         """The key of what the list's last row says (None: no such row)."""
-        if self.kind not in ("section", "search") or not has_rows:
+        if self.kind not in ("section", "search", "latest") or not has_rows:
             return None
         if loading_more:
             return "list.more"
