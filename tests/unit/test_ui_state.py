@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tgreader.model import Section
-from tgreader.ui.state import ListKind, Paging, Requests, Row, UnreadCounts, slot_of
+from tgreader.ui.state import Paging, Requests, Row, UnreadCounts, slot_of
 
 KINH_TE = Section("Kinh tế", "https://tuyengiao.vn/kinh-te")
 PAGE_2 = "https://tuyengiao.vn/kinh-te?page=2"
@@ -74,13 +74,25 @@ def test_search_results_come_a_full_page_at_a_time() -> None:
     assert paging.query == "hội nghị"  # offered again at the next /
 
 
-def test_whole_lists_have_no_next_page_and_no_footer() -> None:
+def test_the_latest_news_come_whole_and_show_a_screenful_at_a_time() -> None:
     paging = Paging(page_size=20)
-    kinds: tuple[ListKind, ...] = ("latest", "bookmarks")
-    for kind in kinds:
-        paging.open(kind)
-        assert not paging.has_more()
-        assert paging.footer(has_rows=True, loading_more=False) is None
+    paging.open("latest")
+    every = rows(*"abcdefg")
+    assert paging.add_whole(every, 3) == every[:3]
+    assert paging.has_more() and paging.footer(has_rows=True, loading_more=False) is None
+    assert paging.take(3) == every[3:6]
+    assert paging.take(3) == every[6:]
+    assert not paging.has_more()
+    assert paging.footer(has_rows=True, loading_more=False) == "list.end"
+    paging.add_whole(every, 10)  # shown again, all at once
+    assert not paging.has_more() and paging.take(3) == []
+
+
+def test_the_bookmarks_come_whole_without_a_footer() -> None:
+    paging = Paging(page_size=20)
+    paging.open("bookmarks")
+    assert not paging.has_more()
+    assert paging.footer(has_rows=True, loading_more=False) is None
     paging.open("section", KINH_TE)
     assert paging.footer(has_rows=False, loading_more=False) is None  # an empty list
 
