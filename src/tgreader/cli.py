@@ -86,6 +86,7 @@ def _settings(args: argparse.Namespace, config: Config) -> Iterator[Settings]:
         "timeout": args.timeout,
         "concurrency": getattr(args, "concurrency", None),
         "images": args.images,
+        "ascii": args.ascii,
     }
     settings = resolve(options, os.environ, config)
     if settings.demo and not settings.offline:

@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MODE",
         help="photos in the reader: auto (the terminal's best), halfcell, off (default: auto)",
     )
+    parser.add_argument(
+        "--ascii",
+        action="store_true",
+        help="the reader's own marks in ASCII, for terminals without ★ or ▣",
+    )
     _add_commands(parser.add_subparsers(dest="command", metavar="COMMAND"))
     return parser
 

@@ -10,6 +10,7 @@ Every key is optional::
     export_dir = "~/Documents"      # where "e" writes Markdown (default: the current folder)
     images = "auto"                 # photos in articles: "auto", "halfcell" or "off"
     image_cache_mb = 500            # cap of the photo store, oldest photos out first
+    ascii = false                   # the reader's marks in ASCII ("*" for the bookmark ★)
 
     [keymap]                        # binding id = "keys" (see the help screen, "?")
     next_article = "n,ctrl+n"
@@ -49,7 +50,7 @@ CONFIG_FILENAME = "config.toml"
 LANGS = ("vi", "en")
 _KEYS = frozenset(
     {"site", "ttl", "concurrency", "lang", "theme", "export_dir", "keymap"}
-    | {"images", "image_cache_mb"}
+    | {"images", "image_cache_mb", "ascii"}
 )
 
 
@@ -78,6 +79,7 @@ class Config:
     export_dir: Path | None = None
     images: Literal["auto", "halfcell", "off"] | None = None
     image_cache_mb: int | None = None
+    ascii: bool | None = None
     keymap: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
 
@@ -177,6 +179,10 @@ def _validate(key: str, value: Any, where: str) -> Any:
     if key == "images":
         if value not in IMAGE_MODES:
             raise ConfigError(where, f"images must be one of {', '.join(IMAGE_MODES)}")
+        return value
+    if key == "ascii":
+        if not isinstance(value, bool):
+            raise ConfigError(where, "ascii must be true or false")
         return value
     if key == "image_cache_mb":
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**7:

@@ -59,6 +59,7 @@ ENV = {
     "retries": "TGREADER_RETRIES",
     "concurrency": "TGREADER_CONCURRENCY",
     "images": "TGREADER_IMAGES",
+    "ascii": "TGREADER_ASCII",
 }
 
 
@@ -77,6 +78,7 @@ class Settings:
     concurrency: int = 4
     images: ImageMode = "auto"
     image_cache_mb: int = 500
+    ascii: bool = False  # the reader's own marks in ASCII (* for ★), for terminals without
 
     def store_path(self) -> Path:
         """The page store; the demo site keeps its own, apart from the real site's."""
@@ -166,6 +168,8 @@ def resolve(
         folder = options.get(name) or env.get(ENV[name], "").strip()
         values[name] = Path(folder).expanduser() if folder else None
     values["images"] = _images(options, env, config)
+    in_env = env.get(ENV["ascii"], "").strip().lower() in _ENV_TRUE
+    values["ascii"] = bool(options.get("ascii")) or in_env or bool(config and config.ascii)
     if config is not None and config.image_cache_mb is not None:
         values["image_cache_mb"] = config.image_cache_mb
     return Settings(**values)
@@ -220,4 +224,6 @@ def apply_config(settings: Settings, config: Config, *, site_given: bool = False
         changes["images"] = config.images
     if config.image_cache_mb is not None:
         changes["image_cache_mb"] = config.image_cache_mb
+    if config.ascii:
+        changes["ascii"] = True
     return dataclasses.replace(settings, **changes) if changes else settings

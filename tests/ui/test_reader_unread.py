@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from rich.console import Console
 from rich.table import Table
 
@@ -150,3 +152,19 @@ async def test_sections_show_their_unread_counts_and_follow_reading(
         segments = list(Console(width=30).render(option.prompt))
         zero = [seg for seg in segments if seg.text.strip() == "0"]
         assert zero and all(seg.style is not None and seg.style.dim for seg in zero)  # dim
+
+
+async def test_ascii_marks_replace_the_star_and_the_caption_mark(
+    reader: AppFactory, service: Service
+) -> None:
+    service.userdata.add_bookmark(HOI_NGHI, "Hội nghị tổng kết")
+    service.settings = dataclasses.replace(service.settings, ascii=True)
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await start_on_section(pilot)
+        await pilot.press("tab", "enter")  # Hội nghị…, with a photo caption
+        await settle(pilot)
+        text = screen_text(app)
+        assert "* Hội nghị tổng kết" in text and "# Ảnh: Quang cảnh Hội nghị." in text
+        assert "★" not in text and "▣" not in text

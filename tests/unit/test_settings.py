@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tgreader.config import Config
+from tgreader.config import Config, read_config
 from tgreader.errors import UsageError
 from tgreader.settings import LIMITS, Settings, check_number, parse_site, resolve
 from tgreader.urls import Site
@@ -36,6 +36,21 @@ def test_flags_and_folders_from_either_source() -> None:
     settings = resolve({"demo": True, "data_dir": Path("/d")}, env)
     assert (settings.offline, settings.demo) == (True, True)
     assert settings.cache_dir == Path("~/c").expanduser() and settings.data_dir == Path("/d")
+
+
+def test_ascii_marks_from_the_option_the_environment_or_the_file(tmp_path: Path) -> None:
+    assert not resolve({}, {}).ascii
+    assert resolve({"ascii": True}, {}).ascii
+    assert resolve({}, {"TGREADER_ASCII": "1"}).ascii
+    assert resolve({}, {}, Config(ascii=True)).ascii
+    assert not resolve({}, {"TGREADER_ASCII": "0"}, Config(ascii=False)).ascii
+    path = tmp_path / "config.toml"
+    config, errors = read_config("ascii = true\nttl = 5\n", path)
+    assert config.ascii is True and not errors
+    config, errors = read_config('ascii = "yes"\nttl = 5\n', path)
+    assert config.ascii is None and config.ttl == 5.0  # the bad line alone is left out
+    assert [e.cause for e in errors] == ["ascii must be true or false"]
+    assert errors[0].where == f"{path}, line 1"
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, True, "3", None, -1, 10**400])

@@ -28,7 +28,7 @@ from tgreader.render import caption_note
 from tgreader.text import find_spans
 from tgreader.ui.keys import bind
 from tgreader.ui.photos import ArticlePhotos, graphics_widget
-from tgreader.ui.widgets import page_text
+from tgreader.ui.widgets import GLYPHS, Glyphs, page_text
 
 __all__ = ["ArticleColors", "ArticleView", "FindMarks", "RelatedLink", "article_body"]
 
@@ -108,10 +108,11 @@ def article_body(
     colors: ArticleColors,
     photo: Callable[[Image], RenderableType | None] | None = None,
     find: FindMarks | None = None,
+    glyphs: Glyphs = GLYPHS,
 ) -> Group:
     """Byline, title, sapo, the blocks and the author as one renderable; ``photo`` gives
     what to draw above an image block's caption (see ``ui/photos.py``); ``find``, what to
-    highlight (and it learns where the matches are).
+    highlight (and it learns where the matches are); ``glyphs``, the caption's mark.
 
     One widget for the whole text, not one per paragraph: mounting, styling and laying out
     dozens of widgets was most of the time between Enter and the painted article.
@@ -140,7 +141,7 @@ def article_body(
             if box is not None:
                 parts.append(box)
             # Without its photo, the caption stands at the photo's place, marked.
-            note = text("▣ " + caption_note(block.caption), f"italic {colors.muted}")
+            note = text(glyphs.photo + caption_note(block.caption), f"italic {colors.muted}")
             parts.append(Padding(note, (0, 0, 0, 2)))
         elif isinstance(block, Heading):
             parts.append(text(block.text, "bold"))
@@ -197,6 +198,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._overlays: dict[str, Widget] = {}
         self._placed: dict[str, tuple[int, int, int, int]] = {}  # offset and size of each
         self.find: FindMarks | None = None  # what Ctrl+F looks for, once it is asked
+        self.glyphs = GLYPHS  # the caption's mark (ASCII with --ascii)
         self._shown: Article | None = None
         self._parts: Sequence[RenderableType] = ()
 
@@ -252,7 +254,7 @@ class ArticleView(VerticalScroll, can_focus=True):
             find.parts = []
 
         def build(box: Callable[[Image], RenderableType | None]) -> Group:
-            body = article_body(article, colors, box, find)
+            body = article_body(article, colors, box, find, self.glyphs)
             self._parts = body.renderables
             return body
 

@@ -36,7 +36,7 @@ from tgreader.ui.messages import (
 from tgreader.ui.panes import NARROW_BELOW, ReaderContext
 from tgreader.ui.reading import ReadingScreen
 from tgreader.ui.state import ListKind, Paging, Row, Slot, UnreadCounts, slot_of
-from tgreader.ui.widgets import ArticleList, page_text
+from tgreader.ui.widgets import ASCII_GLYPHS, ArticleList, page_text
 
 __all__ = ["NARROW_BELOW", "MainScreen", "ReaderContext"]
 
@@ -109,6 +109,8 @@ class MainScreen(ReadingScreen):
         self.view.border_title = Text(self.tr("pane.article"))
         self.view.photos.enabled = self.ctx.service.settings.images != "off"
         self.view.photos.protocol = self.ctx.protocol
+        if self.ctx.service.settings.ascii:
+            self.articles.glyphs = self.view.glyphs = ASCII_GLYPHS
         lists: list[tuple[ListKind, str]] = [
             ("latest", self.tr("list.latest")),
             ("bookmarks", self.tr("list.saved")),

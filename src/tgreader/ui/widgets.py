@@ -7,7 +7,7 @@ markup string), so ``[bold]`` or ``[@click=…]`` in an article is shown as type
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.console import Group
 from rich.table import Table
@@ -24,8 +24,11 @@ from tgreader.ui.keys import bind
 from tgreader.ui.state import ListKind, Row
 
 __all__ = [
+    "ASCII_GLYPHS",
     "BOOKMARK_MARK",
+    "GLYPHS",
     "ArticleList",
+    "Glyphs",
     "Row",
     "SectionList",
     "StatusLine",
@@ -40,10 +43,20 @@ def page_text(text: str, style: str = "") -> Text:
     return Text(strip_controls(text), style=style)
 
 
-BOOKMARK_MARK = "★ "
+class Glyphs(NamedTuple):
+    """The marks the reader draws itself: before a bookmarked title, before a caption."""
+
+    bookmark: str = "★ "
+    photo: str = "▣ "
 
 
-def row_prompt(row: Row, read: bool, marked: bool = False) -> Group:
+GLYPHS = Glyphs()
+BOOKMARK_MARK = GLYPHS.bookmark
+#: For terminals or fonts without those marks (``--ascii``, ``ascii = true``).
+ASCII_GLYPHS = Glyphs(bookmark="* ", photo="# ")
+
+
+def row_prompt(row: Row, read: bool, marked: bool = False, glyphs: Glyphs = GLYPHS) -> Group:
     """The title (after a star when bookmarked), then one line of date and sapo (cut to the
     pane's width); dim when read.
 
@@ -51,7 +64,7 @@ def row_prompt(row: Row, read: bool, marked: bool = False) -> Group:
     """
     title = page_text(row.title, "dim" if read else "bold")
     if marked:
-        title = Text(BOOKMARK_MARK, style="bold") + title
+        title = Text(glyphs.bookmark, style="bold") + title
     line = Text(no_wrap=True, overflow="ellipsis", style="dim")
     if row.when:
         line.append_text(page_text(row.when))  # not italic: its slant ran into the " · "
@@ -209,6 +222,7 @@ class ArticleList(_PaneList):
         self.rows: list[Row] = []
         self.read: set[str] = set()
         self.marked: set[str] = set()  # bookmarked articles, of every list
+        self.glyphs = GLYPHS
         self._footer: str | None = None  # the last row: loading more, or the end
 
     def set_footer(self, text: str | None) -> None:
@@ -279,7 +293,7 @@ class ArticleList(_PaneList):
     def _redraw(self, urls: set[str]) -> None:
         for index, row in enumerate(self.rows):
             if row.url in urls:
-                prompt = row_prompt(row, row.url in self.read, row.url in self.marked)
+                prompt = row_prompt(row, *self._marks(row.url))
                 self.replace_option_prompt_at_index(index, prompt)
 
     @property
@@ -290,8 +304,11 @@ class ArticleList(_PaneList):
 
     def _make_options(self, rows: Iterable[Row]) -> Iterator[Option | None]:
         for row in rows:
-            yield Option(row_prompt(row, row.url in self.read, row.url in self.marked))
+            yield Option(row_prompt(row, *self._marks(row.url)))
             yield None  # a rule under each article
+
+    def _marks(self, url: str) -> tuple[bool, bool, Glyphs]:
+        return url in self.read, url in self.marked, self.glyphs
 
     @on(OptionList.OptionHighlighted)
     def _near_end(self, event: OptionList.OptionHighlighted) -> None:
