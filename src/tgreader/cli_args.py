@@ -19,11 +19,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal reader for tuyengiao.vn. With no command, opens the reader.",
         epilog="Every global option has an environment variable: TGREADER_SITE, TGREADER_DEMO, "
         "TGREADER_OFFLINE, TGREADER_CACHE_DIR, TGREADER_DATA_DIR, TGREADER_LANG, "
-        "TGREADER_TIMEOUT, TGREADER_IMAGES; also TGREADER_TTL (seconds listings stay fresh, "
-        "default 600), TGREADER_RETRIES (default 3) and TGREADER_CONCURRENCY (default 4, at "
-        "most 64).",
+        "TGREADER_TIMEOUT, TGREADER_IMAGES, TGREADER_ASCII; also TGREADER_TTL (seconds "
+        "listings stay fresh, default 600), TGREADER_RETRIES (default 3) and "
+        "TGREADER_CONCURRENCY (default 4, at most 64).",
     )
     parser.add_argument("--version", action="version", version=f"tgreader {__version__}")
+    _add_global_options(parser)
+    _add_commands(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
+    """The options that come before the command (each also an environment variable)."""
     parser.add_argument(
         "--site",
         metavar="URL",
@@ -73,8 +80,6 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the reader's own marks in ASCII, for terminals without ★ or ▣",
     )
-    _add_commands(parser.add_subparsers(dest="command", metavar="COMMAND"))
-    return parser
 
 
 def _add_commands(commands: Any) -> None:

@@ -36,7 +36,8 @@ ARTICLE = f"{SECTION}/tuyen-quang-boi-duong-nghiep-vu-cho-doi-ngu-bao-cao-vien-c
 RELATED = f"{SECTION}/dong-nai-hoi-thi-tuyen-truyen-vien-gioi-khoi-doanh-nghiep-nam-2024-150149"
 ARTICLE_PATH = ARTICLE.removeprefix("https://tuyengiao.vn")
 PATHS = ("/", "/nhip-cau-tuyen-giao", ARTICLE_PATH, RELATED.removeprefix("https://tuyengiao.vn"))
-OPEN_ARTICLE = ("j", "enter", "enter")  # the second section, its list, its first article
+# Past "Mới nhất", "Đã lưu" and the first section: the second section, its first article.
+OPEN_ARTICLE = ("down", "down", "down", "enter", "enter")
 
 
 @pytest.fixture(scope="module")
@@ -206,7 +207,8 @@ async def test_bidi_zero_width_and_escapes_never_reach_the_screen(settings: Sett
     service = Service(replace(settings, offline=True))
     app = make_app(service.settings, service=service)
     try:
-        async with app.run_test(size=SIZE) as pilot:
+        # Wide: each hostile line on one line of the screen, to be read back whole.
+        async with app.run_test(size=(150, 40)) as pilot:
             await settle(pilot)
             await pilot.press(*OPEN_ARTICLE)
             await settle(pilot)

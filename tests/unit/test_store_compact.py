@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from tgreader import _sqlite, store
+from tgreader import _sqlite, store_codec, store_index
 from tgreader.errors import StoreError
 from tgreader.model import Article, Image, Link, Paragraph, Published
 from tgreader.search import article_text
 from tgreader.store import STORE_FILENAME, Store
+from tgreader.store_codec import SharedDict
+from tgreader.store_index import DOC_EPOCH
+from tgreader.store_schema import BY_URL, MIGRATIONS
 from tgreader.text import VN_TZ
 
 SITE = "https://tuyengiao.vn"
@@ -109,7 +112,7 @@ def test_every_page_is_compressed_against_its_kinds_dictionary(path: Path) -> No
 def test_a_kind_the_dictionary_serves_poorly_gets_a_new_one(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "_DICT_PATIENCE", 2)
+    monkeypatch.setattr(store_codec, "_DICT_PATIENCE", 2)
     with Store.open(path) as opened:
         first = article(0)
         opened.put(first.url, first, page_html(first))
@@ -169,7 +172,7 @@ def test_keys_of_deleted_articles_are_never_given_again(path: Path) -> None:
 def test_index_keys_follow_the_publication_time(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "_DOC_SLOTS", 2)  # a minute's slots run out at the third
+    monkeypatch.setattr(store_index, "DOC_SLOTS", 2)  # a minute's slots run out at the third
     day = datetime(2024, 5, 1, 8, 0, tzinfo=VN_TZ)
     stamps = [day + timedelta(days=d) for d in (3, 0, 2, 0, 0, 1)]
     pages = [
@@ -189,7 +192,7 @@ def test_index_keys_follow_the_publication_time(
         by_time = [undated, pages[1], pages[3], pages[4], pages[5], pages[2], pages[0]]
         assert order == [p.url for p in by_time]
         assert len(set(keyed.values())) == len(keyed)
-        first = (int(day.timestamp()) - store._DOC_EPOCH) // 60 * 2
+        first = (int(day.timestamp()) - DOC_EPOCH) // 60 * 2
         assert [keyed[pages[i].url] for i in (1, 3, 4)] == [first, first + 1, first + 2]
         # A vacuum that rebuilds the index keys them again, in the same order.
         with sqlite3.connect(path) as conn:
@@ -284,17 +287,19 @@ def test_a_dictionary_of_a_failed_write_is_never_served_for_another(
     # one may be kept under that id.
     first = article(1)
     other = dataclasses.replace(article(2, "Chuyển đổi số ở cơ sở"), generation="A")
-    encode = Store._encode
+    encode = store_codec.Codec.encode
 
-    def encode_then_fail(self: Store, db: sqlite3.Connection, row: object) -> object:
-        encode(self, db, row)  # type: ignore[arg-type]
+    def encode_then_fail(
+        self: store_codec.Codec, db: sqlite3.Connection, row: store_codec.PreparedRow
+    ) -> object:
+        encode(self, db, row)
         raise sqlite3.OperationalError("disk I/O error")
 
     with Store.open(path) as opened:
-        monkeypatch.setattr(Store, "_encode", encode_then_fail)
+        monkeypatch.setattr(store_codec.Codec, "encode", encode_then_fail)
         with pytest.raises(StoreError):
             opened.put(first.url, first, page_html(first))
-        monkeypatch.setattr(Store, "_encode", encode)
+        monkeypatch.setattr(store_codec.Codec, "encode", encode)
         opened.put(other.url, other, page_html(other))
         opened.put(first.url, first, page_html(first))
     with Store.open(path) as again:  # a new process: nothing cached
@@ -319,7 +324,7 @@ def test_a_missing_dictionary_is_a_store_error_not_a_crash(path: Path) -> None:
 
 def test_a_schema_1_file_is_migrated_with_its_index(path: Path) -> None:
     # A file as the first version of the store wrote it.
-    opened = _sqlite.open_database(path, store._MIGRATIONS[:1])
+    opened = _sqlite.open_database(path, MIGRATIONS[:1])
     conn = opened.conn
     page = article(7, "Kinh tế số")
     page_id = old_page_row(conn, page, published=None)
@@ -344,7 +349,7 @@ def test_a_schema_1_file_is_migrated_with_its_index(path: Path) -> None:
 def test_a_schema_2_file_is_indexed_again_in_publication_order(path: Path) -> None:
     # A file as the second version of the store wrote it: index rows keyed by page id,
     # pages in the order they were fetched (newest first, as a sync reads a listing).
-    opened = _sqlite.open_database(path, store._MIGRATIONS[:2])
+    opened = _sqlite.open_database(path, MIGRATIONS[:2])
     conn = opened.conn
     pages = [article(n, "Kinh tế số") for n in (5, 3, 1)]
     for page in pages:
@@ -413,19 +418,14 @@ def test_lookups_by_url_use_the_indexes(path: Path) -> None:
         page = article(1)
         opened.put(page.url, page, page_html(page), final_url=page.url + "-moved")
         assert opened.get(page.url + "-moved") is not None
-        assert opened.has_fresh(page.url + "-moved", ttl=1e9)
         assert opened.touch(page.url + "-moved")
     with sqlite3.connect(path) as conn:
         for sql in (
-            f"SELECT url FROM pages WHERE {store._BY_URL}",
-            f"UPDATE pages SET checked_at = 1 WHERE {store._BY_URL}",
-            f"DELETE FROM pages WHERE {store._BY_URL}",
+            f"SELECT url FROM pages WHERE {BY_URL}",
+            f"UPDATE pages SET checked_at = 1 WHERE {BY_URL}",
         ):
             plan = " ".join(str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql, ("x",)))
             assert "SCAN pages" not in plan and "pages_redirected" in plan, plan
-    with Store.open(path) as opened:
-        assert opened.delete(page.url + "-moved")
-        assert opened.get(page.url) is None
 
 
 def test_vacuum_turns_auto_vacuum_on_for_an_older_file(path: Path) -> None:
@@ -465,7 +465,7 @@ def test_a_dictionary_keeps_the_furniture_when_the_head_repeats_the_text() -> No
     html = page_html(page).replace(
         "<html>", f'<html><head><meta name="description" content="{first}"></head>', 1
     )
-    skeleton, split = store._Dict.layout(html.encode("utf-8"), page.to_dict())
+    skeleton, split = SharedDict.layout(html.encode("utf-8"), page.to_dict())
     assert FURNITURE.encode("utf-8") in skeleton[:split]
     assert first.encode("utf-8") in skeleton[:split]  # the head's copy stays
     assert first.encode("utf-8") not in skeleton[split:]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tgreader import store
 from tgreader.model import Article, Home, Link, Listing, ListItem, Paragraph, Published
 from tgreader.store import STORE_FILENAME, Store
+from tgreader.store_index import DOC_SLOTS, free_doc
 from tgreader.text import VN_TZ
 
 SITE = "https://tuyengiao.vn"
@@ -40,7 +40,7 @@ def _lookups_for_a_new_key(path: Path) -> tuple[int, int]:
     conn = sqlite3.connect(path)
     try:
         conn.set_trace_callback(statements.append)
-        key = store._free_doc(conn, None)
+        key = free_doc(conn, None)
     finally:
         conn.close()
     return key, len(statements)
@@ -64,7 +64,7 @@ def test_the_key_of_an_undated_article_does_not_cost_per_article_before_it(path:
     # Sixteen times the articles, a few more lookups (by one stretch per doubling), where
     # one lookup per eight articles made it 200 from 13.
     assert counts[1] <= counts[0] + 5, counts
-    assert counts[1] < 1600 // store._DOC_SLOTS // 10
+    assert counts[1] < 1600 // DOC_SLOTS // 10
 
 
 def _listing(*items: ListItem) -> Listing:
