@@ -193,9 +193,12 @@ def child(kind: str, spawned: float, root: str) -> None:
         def ready() -> bool:
             return True
     else:
-        from tgreader.ui.app import freeze_imports, make_app
+        from tgreader.ui import app as ui_app
 
-        freeze_imports()  # as the tgreader program does
+        freeze = getattr(ui_app, "freeze_imports", None)  # the baseline's code has none
+        if freeze is not None:
+            freeze()  # as the tgreader program does
+        make_app = ui_app.make_app
         app = make_app(_settings(Path(root)))
 
         def ready() -> bool:

@@ -128,8 +128,9 @@ def camera_photo() -> dict[str, float]:
     return {"in": len(data), "out": len(photo.data), "width": photo.width, "seconds": took}
 
 
-def run(quick: bool = False) -> Result:
-    """The photo benchmarks, as a section of the report."""
+def run(quick: bool = False, baseline: Path | None = None) -> Result:
+    """The photo benchmarks, as a section of the report (no "before": the baseline had no
+    photos)."""
     result = Result("Photos")
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)

@@ -103,6 +103,14 @@ def average_precision(ranking: list[str], relevant: set[str]) -> float:
     return total / len(relevant) if relevant else 0.0
 
 
+def _demo_redirects() -> dict[str, str]:
+    """The demo site's redirects, as canonical URLs: the old one -> the new one."""
+    from bench.pages import SITE, page_url
+
+    pairs = [line.split() for line in (SITE / "_redirects.txt").read_text().splitlines()]
+    return {page_url(a.strip("/")): page_url(b.strip("/")) for a, b in pairs if a and b}
+
+
 def _build(folder: Path) -> tuple[Any, dict[str, str]]:
     from bench.corpus import demo_pages
 
@@ -112,16 +120,19 @@ def _build(folder: Path) -> tuple[Any, dict[str, str]]:
     parsers = {"home": parse_home, "listing": parse_listing, "article": parse_article}
     store = Store.open(folder / "pages.sqlite3")
     texts: dict[str, str] = {}
+    # A redirected article is stored as the service stores it: under the URL the lists
+    # link to, with the one it ends at as its final URL.
+    moved = {new: old for old, new in _demo_redirects().items()}
     pages = [(url, parsers[kind](html, url), html) for url, kind, html in demo_pages()]
     pages += [(a.url, a, "<html></html>") for a in real_articles()]
     for url, page, html in pages:
-        store.put(url, page, html, fetched_at=1.7e9)
+        store.put(moved.get(url, url), page, html, final_url=url, fetched_at=1.7e9)
         if getattr(page, "blocks", None) is not None and hasattr(page, "sapo"):
             blocks = " ".join(
                 str(getattr(b, "text", None) or getattr(b, "caption", None) or "")
                 for b in page.blocks
             )
-            texts[url] = f"{page.title}\n{page.sapo or ''}\n{blocks}"
+            texts[moved.get(url, url)] = f"{page.title}\n{page.sapo or ''}\n{blocks}"
     return store, texts
 
 

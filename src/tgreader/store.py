@@ -371,7 +371,9 @@ class Store(_sqlite.Database):
             self._write(db, {**values, "doc": doc})
             if row.fts is not None:
                 db.execute(store_index.INDEX_INSERT, (doc, *row.fts))
-                store_index.unlist(db, url)  # fetched at last: its listed entry gives way
+                # Fetched at last: its listed entry gives way, under either of its URLs.
+                for known in {url, values["final_url"]}:
+                    store_index.unlist(db, known)
             if isinstance(page, Listing):
                 store_index.list_items(db, page.articles, page.section)
             elif isinstance(page, Home):  # an article linked only from the home page too

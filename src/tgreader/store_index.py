@@ -40,7 +40,7 @@ from tgreader.search import (
     url_section_keys,
 )
 from tgreader.store_codec import Codec
-from tgreader.store_schema import UNKEYED
+from tgreader.store_schema import BY_URL, UNKEYED
 from tgreader.text import VN_TZ
 
 # Index keys per minute of publication time since DOC_EPOCH (see doc_base). The site
@@ -190,8 +190,9 @@ def list_items(db: sqlite3.Connection, items: Iterable[ListItem], section: str |
     for item in items:
         if not item.url or not item.title:
             continue
+        # Stored under this URL, or under the URL that redirected here.
         stored = db.execute(
-            "SELECT 1 FROM pages WHERE url = ? AND kind = 'article'", (item.url,)
+            f"SELECT 1 FROM pages WHERE {BY_URL} AND kind = 'article'", (item.url,)
         ).fetchone()
         if stored is not None:
             continue

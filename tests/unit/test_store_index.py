@@ -121,6 +121,25 @@ def test_fetching_a_listed_article_completes_its_entry(path: Path) -> None:
         assert opened.check() == []
 
 
+def test_a_redirected_article_is_one_hit_under_either_of_its_urls(path: Path) -> None:
+    # Stored under the URL a list links to, it ended at another; a list linking to that
+    # other URL (before the fetch or after it) is the same article, not a second hit.
+    old = _item(6, "Tập huấn chuyển đổi số", "Tóm tắt trong danh sách.")
+    new = ListItem(old.title, f"{SITE}/blogs/tap-huan-chuyen-doi-so-6805b7a1", old.published)
+    article = Article(
+        url=new.url, section="Thời sự", title=old.title, published=old.published,
+        sapo="Tóm tắt của bài.", author=None, blocks=(Paragraph("Toàn văn bài viết."),),
+    )  # fmt: skip
+    with Store.open(path) as opened:
+        opened.put(f"{SITE}/kinh-te", _listing(new), "<html></html>")  # listed first
+        opened.put(old.url, article, "<html></html>", final_url=new.url)
+        opened.put(f"{SITE}/thoi-su", _listing(old, new), "<html></html>")  # listed after
+        hits = opened.search("chuyen doi so")
+        assert [(h.url, h.fetched) for h in hits] == [(old.url, True)]
+        assert _index_rows(path) == 1
+        assert opened.check() == []
+
+
 def test_listed_articles_survive_a_vacuum(path: Path) -> None:
     item = _item(6, "Hội nghị báo cáo viên tháng 6", "Tóm tắt.")
     with Store.open(path) as opened:
