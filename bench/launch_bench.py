@@ -3,11 +3,11 @@
 The store is the demo site synced into a temporary folder; the reader runs offline on it.
 
 - Headless: a fresh Python process per launch (interpreter start, imports, the store, the
-  first layout) until the first frame showing the sections and the first section's
+  first layout) until the first frame showing the sections and the first list's
   articles, from ``subprocess.Popen`` to that frame; the floor is ``floor_app.py`` (a bare
   Textual app with three empty panes) timed the same way, launches alternated.
 - In a real terminal: ``tgreader --offline --cache-dir …`` started in a tmux session (a
-  private tmux server) and ``tmux capture-pane -p`` polled until the first section and its
+  private tmux server) and ``tmux capture-pane -p`` polled until the first section and the
   first article are on the screen, wall time from spawning the session; the floor likewise
   until its panes are drawn.
 - Open: Pilot-driven, Enter on each article of the list until the frame showing its text.
@@ -172,7 +172,7 @@ def _safely(condition: Callable[[], bool]) -> Callable[[], bool]:
 
 
 def first_screen_shown(app: Any) -> bool:
-    """True once the reader's screen holds the sections and the first section's articles."""
+    """True once the reader's screen holds the sections and the first list's articles."""
     from tgreader.ui.screen import MainScreen
 
     screen = app.screen
@@ -534,15 +534,17 @@ def run(quick: bool = False, baseline: Path | None = None) -> Result:
         "without it every launch of `src/` would time the compiler too). Headless: a new "
         "process per launch, `make_app(settings).run(headless=True, size=(120, 40), "
         "auto_pilot=…)`, timed from `subprocess.run` to the first frame that shows the "
-        "sections and the first section's articles (every frame the compositor hands to the "
-        "app's display is looked at as it is made, so the figure is that frame's, not when "
-        "the harness noticed it); the floor (`bench/floor_app.py`) to its first frame. "
+        'sections and the first list\'s articles ("Mới nhất", where the reader starts; '
+        "every frame the compositor hands to the app's display is looked at as it is made, "
+        "so the figure is that frame's, not when the harness noticed it); the floor "
+        "(`bench/floor_app.py`) to its first frame. "
         "tmux: `tgreader --offline --cache-dir … --data-dir …` (the installed command, so the "
         "CLI and the config file are included) in a new session of a private tmux server, "
-        f"`capture-pane -p` polled every 5 ms until “{found['screen']['section']}” and the "
-        "start of its first article's title are on the screen; the floor until its status "
-        "line is. Launches of tgreader and of the floor alternate, and the figure held to "
-        "the target is the median of the ratios of each launch to the floor's launched just "
+        f"`capture-pane -p` polled every 5 ms until “{found['screen']['section']}” (in the "
+        "sections pane) and the start of the first title of “Mới nhất” are on the screen; "
+        "the floor until its status line is. Launches of tgreader and of the floor "
+        "alternate, and the figure held to the target is the median of the ratios of each "
+        "launch to the floor's launched just "
         "before it: this shared machine's speed drifts within a run (see the machine probe), "
         "and a pair shares the moment; the ratio of the two medians is shown beside it.",
         "",
@@ -557,8 +559,8 @@ def run(quick: bool = False, baseline: Path | None = None) -> Result:
             [
                 "",
                 "Open, in a real terminal: the installed command in tmux (as above), for each "
-                "article of the first section in turn: `send-keys Enter`, then the pane's "
-                "output (`pipe-pane` into a FIFO, read here, no polling) until the start of "
+                "article of the first list (“Mới nhất”) in turn: `send-keys Enter`, then the "
+                "pane's output (`pipe-pane` into a FIFO, read here, no polling) until the start of "
                 "the article's first paragraph has been written to the terminal; the clock "
                 "starts when `send-keys` returns: "
                 f"**{tmux_open.ms(1)}**. This includes what headless leaves out: turning the "

@@ -2,7 +2,7 @@
 
 A child process opens the reader (offline, headless, 120x40) on the cached store, waits for
 its first screen, runs every search query of ``search_bench`` (50 hits, as the reader asks)
-and opens the articles of the first section one after another; it reports its resident set
+and opens the articles of the first list ("Mới nhất") one after another; it reports its resident set
 size after the first screen and its peak (the kernel's ``VmHWM``) at the end.
 
     python bench/memory_bench.py [--size 50000]
@@ -146,11 +146,10 @@ def run(quick: bool = False, baseline: Path | None = None, size: int = 50_000) -
         f"The reader (`make_app`, offline, headless 120×40) on the generated store of "
         f"{found['size']:,} articles ({found['store_mb']:.0f} MB on disk): "
         f"{found['first_screen_mb']:.0f} MB resident at its first screen (shown "
-        f"{found['first_screen_s'] * 1000:.0f} ms after the process was started: opening "
-        "the store runs SQLite's `quick_check`, which reads the whole file), "
+        f"{found['first_screen_s'] * 1000:.0f} ms after the process was started), "
         f"{found['after_search_mb']:.0f} MB after the {len(_queries())} search queries of the "
         f"search benchmark (50 hits each, {found['search_hits']} hits in all), "
-        f"{found['end_mb']:.0f} MB after opening every article of the first section; "
+        f'{found["end_mb"]:.0f} MB after opening every article of the first list ("Mới nhất"); '
         f"**peak {found['peak_mb']:.0f} MB** (the kernel's high-water mark, `VmHWM`). "
         "One run: the figure is a peak, not a time.",
     )

@@ -36,7 +36,7 @@ def breakdown(path: Path) -> dict[str, Any]:
         count = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
         groups: dict[str, int] = {}
         for name, size in conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
-            if name.startswith(("pages_fts", "search_index")):
+            if name.startswith(("pages_fts", "search_index", "search_exact")):
                 key = "search index"
             elif name == "pages":
                 key = "pages (HTML, parses, columns)"

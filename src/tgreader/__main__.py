@@ -2,6 +2,6 @@
 
 import sys
 
-from tgreader.cli import program
+from tgreader.entry import program
 
 sys.exit(program())

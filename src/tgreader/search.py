@@ -29,6 +29,7 @@ __all__ = [
     "Phrase",
     "Query",
     "SearchHit",
+    "Tier",
     "article_text",
     "build_match_query",
     "exact_for_index",
@@ -208,7 +209,9 @@ def build_match_query(user_query: str) -> str | None:
     return " ".join(_quote(phrase) for phrase in phrases)
 
 
-# The index's columns (see store.py): folded text, then the same with its diacritics.
+# The index's columns (see store_schema): the folded text in ``search_index``, with the
+# words' positions; the same with its diacritics in ``search_exact``, which knows only which
+# words each column holds (a third of the size: it tells whether the diacritics match).
 FOLDED_COLUMNS = ("title", "sapo", "body", "captions")
 EXACT_COLUMNS = ("xtitle", "xsapo", "xbody", "xcaptions")
 _FOLDED = "{" + " ".join(FOLDED_COLUMNS) + "}"
@@ -216,44 +219,57 @@ _EXACT = "{" + " ".join(EXACT_COLUMNS) + "}"
 NEAR_TOKENS = 10  # "near": at most this many words between the query's words
 
 
-def ranking_tiers(user_query: str) -> tuple[str, ...]:
-    """FTS5 MATCH expressions for ``user_query``, best tier first; the last matches every
-    article holding all the query's words (and none of its ``-words``), and every tier
-    matches only such articles. Empty when nothing is searchable.
+class Tier(NamedTuple):
+    """One kind of match of a query: ``match`` on the folded index, and when the kind
+    wants the diacritics as typed, ``exact`` on the exact index, which a match must also
+    satisfy (its words as typed, in the same fields)."""
+
+    match: str
+    exact: str | None = None
+
+
+def ranking_tiers(user_query: str) -> tuple[Tier, ...]:
+    """The kinds of match of ``user_query``, best first; the last matches every article
+    holding all the query's words (and none of its ``-words``), and every tier matches
+    only such articles. Empty when nothing is searchable.
 
     By kind of match: the whole query as a phrase with its diacritics as typed (only when
     any were typed), as a phrase folded, then its words near one another (as typed,
     folded), then anywhere in the article as typed, then anywhere folded. Each kind in
     the title first, then in the sapo, then anywhere (see Store.search for the order
-    within a tier).
+    within a tier). "As typed" is the folded kind whose fields also hold every word of
+    the query with its diacritics.
     """
     query = read_query(user_query)
     if not query.phrases:
         return ()
     whole = tuple(token for phrase in query.phrases for token in phrase)
-    typed = tuple(token for phrase in query.exact for token in phrase)
+    typed = tuple(dict.fromkeys(token for phrase in query.exact for token in phrase))
     near = "NEAR({}, " + str(NEAR_TOKENS) + ")"
-    kinds: list[tuple[bool, str]] = []  # (with diacritics, what to match)
+    every = "(" + " AND ".join(map(_quote, query.phrases)) + ")"
+    kinds: list[tuple[bool, str]] = []  # (with diacritics, what to match folded)
     if query.diacritics:
-        kinds.append((True, _quote(typed)))
+        kinds.append((True, _quote(whole)))
     if len(query.phrases) > 1:
         kinds.append((False, _quote(whole)))
         if query.diacritics:
-            kinds.append((True, near.format(" ".join(map(_quote, query.exact)))))
+            kinds.append((True, near.format(" ".join(map(_quote, query.phrases)))))
         kinds.append((False, near.format(" ".join(map(_quote, query.phrases)))))
         if query.diacritics:
-            kinds.append((True, "(" + " AND ".join(map(_quote, query.exact)) + ")"))
-    kinds.append((False, "(" + " AND ".join(map(_quote, query.phrases)) + ")"))
-    tiers = [
-        f"{columns} : {match}"
-        for exact, match in kinds
-        for columns in (
-            ("{xtitle}", "{xsapo}", _EXACT) if exact else ("{title}", "{sapo}", _FOLDED)
-        )
-    ]
+            kinds.append((True, every))
+    kinds.append((False, every))
+    as_typed = "(" + " AND ".join(_quote((token,)) for token in typed) + ")"
+    unwanted = ""
     if query.excluded:
         unwanted = f" NOT {_FOLDED} : (" + " OR ".join(map(_quote, query.excluded)) + ")"
-        tiers = [f"({tier}){unwanted}" for tier in tiers]
+    fields = (("{title}", "{xtitle}"), ("{sapo}", "{xsapo}"), (_FOLDED, _EXACT))
+    tiers: list[Tier] = []
+    for exact, match in kinds:
+        for folded_field, exact_field in fields:
+            folded = f"{folded_field} : {match}"
+            if unwanted:
+                folded = f"({folded}){unwanted}"
+            tiers.append(Tier(folded, f"{exact_field} : {as_typed}" if exact else None))
     return tuple(tiers)
 
 

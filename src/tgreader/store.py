@@ -296,12 +296,12 @@ class Store(_sqlite.Database):
         typed, read = ranking_tiers(query), ranking_tiers(spelled)
         if not read:
             return query
-        sql = "SELECT 1 FROM search_index WHERE search_index MATCH ? LIMIT 1"
+        where = "search_index MATCH ?"
         try:
             with self._db() as db:
-                if typed and db.execute(sql, (typed[0],)).fetchone() is not None:
+                if typed and store_index.newest(db, where, [typed[0].match], 1, typed[0].exact):
                     return query
-                if db.execute(sql, (read[0],)).fetchone() is not None:
+                if store_index.newest(db, where, [read[0].match], 1, read[0].exact):
                     return spelled
         except StoreError as error:
             if not error.cause.startswith("fts5:"):
@@ -335,10 +335,11 @@ class Store(_sqlite.Database):
                 problems = [str(error)]  # damage the check itself could not read past
             if problems == ["ok"]:
                 problems = []
-            try:
-                db.execute("INSERT INTO search_index (search_index) VALUES ('integrity-check')")
-            except sqlite3.DatabaseError as error:
-                problems.append(f"search index: {error}")
+            for table in ("search_index", "search_exact"):
+                try:
+                    db.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
+                except sqlite3.DatabaseError as error:
+                    problems.append(f"search index: {error}")
         return problems
 
     # --- writing --------------------------------------------------------------------
@@ -369,8 +370,8 @@ class Store(_sqlite.Database):
             published = row.values["published"]
             doc = store_index.free_doc(db, published) if row.fts is not None else None
             self._write(db, {**values, "doc": doc})
-            if row.fts is not None:
-                db.execute(store_index.INDEX_INSERT, (doc, *row.fts))
+            if row.fts is not None and doc is not None:
+                store_index.index_row(db, doc, row.fts)
                 # Fetched at last: its listed entry gives way, under either of its URLs.
                 for known in {url, values["final_url"]}:
                     store_index.unlist(db, known)
@@ -484,6 +485,7 @@ class Store(_sqlite.Database):
         """Remove every page and the whole index; return how many pages there were."""
         with self._db() as db, _sqlite.transaction(db):
             db.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+            db.execute("INSERT INTO search_exact (search_exact) VALUES ('delete-all')")
             count = db.execute("DELETE FROM pages").rowcount
             db.execute("DELETE FROM page_dicts")  # they hold pages too
             db.execute("DELETE FROM listed")
@@ -503,6 +505,7 @@ class Store(_sqlite.Database):
                 if indexed != articles:
                     store_index.reindex(db, self._codec)
                 db.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
+                db.execute("INSERT INTO search_exact (search_exact) VALUES ('optimize')")
             # A file made before tgreader turned auto-vacuum on gets it now (see _sqlite).
             db.execute("PRAGMA auto_vacuum = FULL")
             db.execute("VACUUM")

@@ -1,5 +1,7 @@
-"""The page store's search index: an FTS5 table over the stored articles and the articles
-seen only in lists, its keys, its ranking's queries, and its rebuild.
+"""The page store's search index: two FTS5 tables over the stored articles and the articles
+seen only in lists (``search_index``: folded text, with the words' positions;
+``search_exact``: the same with its diacritics, only which words each field holds), their
+keys, the ranking's queries, and their rebuild.
 
 The index is contentless: it keeps no copy of the (folded) text, only the index. Since
 such an index cannot drop a row without being given its text again, a page whose words
@@ -33,6 +35,7 @@ from tgreader.search import (
     FOLDED_COLUMNS,
     ArticleText,
     SearchHit,
+    Tier,
     article_text,
     make_snippet,
     query_phrases,
@@ -49,11 +52,47 @@ from tgreader.text import VN_TZ
 # to 2**28, which these reach in 2063).
 DOC_SLOTS = 8
 DOC_EPOCH = int(datetime(2000, 1, 1, tzinfo=VN_TZ).timestamp())
-# The index's columns, in the order of ArticleText.index_fields().
-INDEX_COLUMNS = ", ".join((*FOLDED_COLUMNS, *EXACT_COLUMNS))
-INDEX_INSERT = f"INSERT INTO search_index (rowid, {INDEX_COLUMNS}) VALUES (?{', ?' * 8})"
+# The two tables' columns, in the order of ArticleText.index_fields().
+_FOLDED_INSERT = f"INSERT INTO search_index (rowid, {', '.join(FOLDED_COLUMNS)}) "
+_EXACT_INSERT = f"INSERT INTO search_exact (rowid, {', '.join(EXACT_COLUMNS)}) "
 # A reindex commits (and reports progress) after this many articles.
 REINDEX_BATCH = 2000
+# FTS5 merges an index's segments when this many of a size are there. A rebuild writes
+# every article at once: it merges less often meanwhile (less time; the index a little
+# larger until later writes merge it).
+FTS5_AUTOMERGE = 4  # FTS5's own default
+REBUILD_AUTOMERGE = 8
+# A tier with a condition on the exact index reads the folded index's matches a batch at a
+# time, newest first, growing up to this many, and gives up after this many batches: the
+# tiers after it still find the rest, so a rare spelling costs bounded time.
+_CHECKED_BATCH = 1024
+_CHECKED_ROUNDS = 48
+
+
+def index_row(db: sqlite3.Connection, doc: int, fields: tuple[str, ...]) -> None:
+    """Index ``fields`` (ArticleText.index_fields) under key ``doc`` in both tables."""
+    db.execute(_FOLDED_INSERT + "VALUES (?, ?, ?, ?, ?)", (doc, *fields[:4]))
+    db.execute(_EXACT_INSERT + "VALUES (?, ?, ?, ?, ?)", (doc, *fields[4:]))
+
+
+def unindex_row(db: sqlite3.Connection, doc: int, fields: tuple[str, ...]) -> None:
+    """Drop key ``doc``'s index rows, given the ``fields`` they were made of (a contentless
+    index drops a row only when given its text again)."""
+    db.execute(
+        f"INSERT INTO search_index (search_index, rowid, {', '.join(FOLDED_COLUMNS)}) "
+        "VALUES ('delete', ?, ?, ?, ?, ?)",
+        (doc, *fields[:4]),
+    )
+    db.execute(
+        f"INSERT INTO search_exact (search_exact, rowid, {', '.join(EXACT_COLUMNS)}) "
+        "VALUES ('delete', ?, ?, ?, ?, ?)",
+        (doc, *fields[4:]),
+    )
+
+
+def is_indexed(db: sqlite3.Connection, doc: int) -> bool:
+    found = db.execute("SELECT 1 FROM search_index_docsize WHERE id = ?", (doc,))
+    return found.fetchone() is not None
 
 
 def doc_base(published: str | None) -> int:
@@ -78,7 +117,8 @@ def listed_fields(title: str, sapo: str) -> tuple[str, ...]:
 
 def free_doc(db: sqlite3.Connection, published: str | None) -> int:
     """A key for a new index row: at or after the slots of ``published``'s minute, never one
-    the index holds (a replaced or deleted article's row, see the module doc) or a page has.
+    the index holds (a replaced or deleted article's row, see the module doc) or a page or
+    a listed article has (its row may not be indexed yet, during a rebuild).
     Past a minute's last slot, the next minute's slots are used.
 
     Each full stretch looked at doubles the next one, so many articles in one minute (or
@@ -90,7 +130,8 @@ def free_doc(db: sqlite3.Connection, published: str | None) -> int:
         used = db.execute(
             "SELECT max(k) FROM (SELECT max(id) AS k FROM search_index_docsize "
             "WHERE id BETWEEN ?1 AND ?2 UNION ALL "
-            "SELECT max(doc) FROM pages WHERE doc BETWEEN ?1 AND ?2)",
+            "SELECT max(doc) FROM pages WHERE doc BETWEEN ?1 AND ?2 UNION ALL "
+            "SELECT max(doc) FROM listed WHERE doc BETWEEN ?1 AND ?2)",
             (low, high),
         ).fetchone()[0]
         if used is None:
@@ -101,7 +142,7 @@ def free_doc(db: sqlite3.Connection, published: str | None) -> int:
 
 
 def tiered(
-    db: sqlite3.Connection, tiers: tuple[str, ...], where: str, params: list[Any], want: int
+    db: sqlite3.Connection, tiers: tuple[Tier, ...], where: str, params: list[Any], want: int
 ) -> list[tuple[int, float]]:
     """The first ``want`` (key, score) over the ranking's tiers (search.ranking_tiers):
     the first tier's matches newest first, then the next tier's others, and so on.
@@ -116,7 +157,7 @@ def tiered(
     seen: set[int] = set()
     for rank, tier in enumerate(tiers):
         need = want - len(found)
-        for doc in newest(db, where, [tier, *params], need + len(seen)):
+        for doc in newest(db, where, [tier.match, *params], need + len(seen), tier.exact):
             if doc not in seen:
                 seen.add(doc)
                 found.append((doc, float(len(tiers) - rank)))
@@ -125,13 +166,18 @@ def tiered(
     return found[:want]
 
 
-def newest(db: sqlite3.Connection, where: str, params: list[Any], limit: int) -> list[int]:
+def newest(
+    db: sqlite3.Connection, where: str, params: list[Any], limit: int, exact: str | None = None
+) -> list[int]:
     """The keys of the ``limit`` newest stored articles matching ``where`` (a condition
-    on the index); fewer only when there are no more."""
+    on the folded index) and ``exact`` (a MATCH on the exact index) when given; fewer only
+    when there are no more, or when an ``exact`` that few match has had its batches."""
     found: list[int] = []
     bound: list[Any] = []
-    while len(found) < limit:
-        asked = limit - len(found)
+    batch, rounds = limit, 0
+    while len(found) < limit and (exact is None or rounds < _CHECKED_ROUNDS):
+        rounds += 1
+        asked = limit - len(found) if exact is None else max(limit - len(found), batch)
         keys = [
             int(row[0])
             for row in db.execute(
@@ -143,6 +189,14 @@ def newest(db: sqlite3.Connection, where: str, params: list[Any], limit: int) ->
         ]
         if not keys:
             break
+        full, bound = len(keys) == asked, [keys[-1]]
+        if exact is not None:
+            keys, skip_to = _exact_among(db, exact, keys)
+            if skip_to is None:
+                break
+            bound, batch = [skip_to], min(batch * 2, _CHECKED_BATCH)
+            if not keys:
+                continue
         marks = ", ".join("?" * len(keys))
         stored = {
             int(row[0])
@@ -155,10 +209,32 @@ def newest(db: sqlite3.Connection, where: str, params: list[Any], limit: int) ->
         # Rows left behind by replaced or deleted articles (see the module doc) are
         # skipped, and as many more asked for.
         found += [key for key in keys if key in stored]
-        if len(keys) < asked:
+        if not full:
             break
-        bound = [keys[-1]]
-    return found
+    return found[:limit]
+
+
+def _exact_among(
+    db: sqlite3.Connection, exact: str, keys: list[int]
+) -> tuple[list[int], int | None]:
+    """Those of ``keys`` (newest first) that match ``exact`` on the exact index, and the
+    key to read the folded index below next: past the next exact match when none of
+    ``keys`` is one, None when there is no exact match further down."""
+    held = {
+        int(row[0])
+        for row in db.execute(
+            "SELECT rowid FROM search_exact WHERE search_exact MATCH ? AND rowid BETWEEN ? AND ?",
+            (exact, keys[-1], keys[0]),
+        )
+    }
+    if held:
+        return [key for key in keys if key in held], keys[-1]
+    below = db.execute(
+        "SELECT rowid FROM search_exact WHERE search_exact MATCH ? AND rowid < ? "
+        "ORDER BY rowid DESC LIMIT 1",
+        (exact, keys[-1]),
+    ).fetchone()
+    return [], None if below is None else int(below[0]) + 1
 
 
 def hit_rows(db: sqlite3.Connection, docs: list[int]) -> dict[int, tuple[Any, ...]]:
@@ -211,26 +287,24 @@ def list_items(db: sqlite3.Connection, items: Iterable[ListItem], section: str |
             (doc, item.url, item.title, sapo, section,
              " " + " ".join(unique) + " ", published),
         )  # fmt: skip
-        db.execute(INDEX_INSERT, (doc, *listed_fields(item.title, sapo)))
+        index_row(db, doc, listed_fields(item.title, sapo))
 
 
 def unlist(db: sqlite3.Connection, url: str) -> None:
-    """Drop the listed entry of ``url`` and its index row, if it has one. (A contentless
+    """Drop the listed entry of ``url`` and its index rows, if it has them. (A contentless
     index drops a row when given its text again: the title and sapo, kept for that.)"""
     row = db.execute("SELECT doc, title, sapo FROM listed WHERE url = ?", (url,)).fetchone()
     if row is None:
         return
-    db.execute(
-        f"INSERT INTO search_index (search_index, rowid, {INDEX_COLUMNS}) "
-        f"VALUES ('delete', ?{', ?' * 8})",
-        (row[0], *listed_fields(row[1], row[2])),
-    )
+    if is_indexed(db, row[0]):  # (not yet, while a rebuild has not reached the listed)
+        unindex_row(db, row[0], listed_fields(row[1], row[2]))
     db.execute("DELETE FROM listed WHERE doc = ?", (row[0],))
 
 
 def reindex(db: sqlite3.Connection, codec: Codec) -> None:
     """Build the search index again from the stored articles' parses, under new keys."""
     db.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+    db.execute("INSERT INTO search_exact (search_exact) VALUES ('delete-all')")
     db.execute("UPDATE pages SET doc = NULL WHERE doc IS NOT NULL")
     db.execute("DELETE FROM index_rebuild")
     listed = db.execute(
@@ -245,7 +319,7 @@ def reindex(db: sqlite3.Connection, codec: Codec) -> None:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (doc, url, title, sapo, section, keys, published),
         )
-        db.execute(INDEX_INSERT, (doc, *listed_fields(title, sapo)))
+        index_row(db, doc, listed_fields(title, sapo))
 
 
 def index_unkeyed(db: sqlite3.Connection, codec: Codec, limit: int = -1) -> int:
@@ -264,8 +338,9 @@ def index_unkeyed(db: sqlite3.Connection, codec: Codec, limit: int = -1) -> int:
 
 
 def index_keyed(db: sqlite3.Connection, codec: Codec, reached: int, limit: int) -> int:
-    """Index up to ``limit`` keyed articles past key ``reached`` (a schema 5 rebuild),
-    and record how far it got; return how many were looked at (0: done)."""
+    """Index up to ``limit`` keyed articles past key ``reached`` (a schema 5 or 7
+    rebuild), and record how far it got; return how many were looked at (0: done, the
+    listed articles indexed too)."""
     rows = db.execute(
         "SELECT doc, parsed, dict FROM pages WHERE doc > ? ORDER BY doc LIMIT ?",
         (reached, limit),
@@ -280,14 +355,17 @@ def index_keyed(db: sqlite3.Connection, codec: Codec, reached: int, limit: int) 
         for (doc, _parsed, _dict_id), fields in zip(rows, prepared, strict=True):
             if fields is None:
                 continue  # a damaged parse cannot be searched; get() reports it
-            if db.execute("SELECT 1 FROM search_index_docsize WHERE id = ?", (doc,)).fetchone():
+            if is_indexed(db, doc):
                 continue  # written meanwhile by a put, under its new key
-            db.execute(INDEX_INSERT, (doc, *fields))
+            index_row(db, doc, fields)
     if rows:
         db.execute("UPDATE index_rebuild SET reached = ?", (rows[-1][0],))
-    else:
-        db.execute("DELETE FROM index_rebuild")
-    return len(rows)
+        return len(rows)
+    for doc, title, sapo in db.execute("SELECT doc, title, sapo FROM listed").fetchall():
+        if not is_indexed(db, doc):
+            index_row(db, doc, listed_fields(title, sapo))
+    db.execute("DELETE FROM index_rebuild")
+    return 0
 
 
 def index_fields(codec: Codec, parsed: bytes, dict_id: int | None) -> tuple[str, ...] | None:
@@ -308,7 +386,7 @@ def index_parse(
             codec.shared(db, dict_id)
     fields = index_fields(codec, parsed, dict_id)
     if fields is not None:
-        db.execute(INDEX_INSERT, (doc, *fields))
+        index_row(db, doc, fields)
 
 
 def index_new(
@@ -328,6 +406,8 @@ def index_new(
         found = db.execute("SELECT count(*) FROM pages WHERE doc > ?", (pending,))
         keyed = int(found.fetchone()[0])
     total, done, told = unkeyed + keyed, 0, -1
+    if total:
+        _merge_every(db, REBUILD_AUTOMERGE)
     while True:
         if total and on_reindex is not None and done != told:
             told = min(done, total)
@@ -341,6 +421,15 @@ def index_new(
         if step == 0 and reached is None:
             break  # (another process may have done some meanwhile)
         done += step
+    if total:
+        _merge_every(db, FTS5_AUTOMERGE)
+
+
+def _merge_every(db: sqlite3.Connection, segments: int) -> None:
+    """Have both indexes merge their segments when ``segments`` of a size are there."""
+    with _sqlite.transaction(db):
+        for table in ("search_index", "search_exact"):
+            db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', ?)", (segments,))
 
 
 def section_filter(section: str | None) -> tuple[str, list[Any]]:

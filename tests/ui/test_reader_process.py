@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 from tgreader.settings import Settings
 from tgreader.ui.app import make_app
@@ -37,3 +39,19 @@ def test_parsing_does_not_tune_malloc_but_the_program_does() -> None:
     )
     ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
     assert ran.stdout.strip().endswith("1"), ran.stderr
+
+
+def test_the_program_collects_garbage_again_once_a_command_runs(tmp_path: Path) -> None:
+    # The collector is off while the program imports (tgreader.entry), back on for the
+    # command itself and after it.
+    code = (
+        "import gc, sys\nfrom tgreader import cli, entry\nseen = []\n"
+        "async def spy(args, settings):\n    seen.append(gc.isenabled())\n    return 0\n"
+        "cli._dispatch = spy\n"
+        f"sys.argv = ['tgreader', '--cache-dir', {str(tmp_path)!r}, '--data-dir', "
+        f"{str(tmp_path)!r}, '--offline', 'sections']\n"
+        "code = entry.program()\nprint(code, seen, gc.isenabled())\n"
+    )
+    env = {**os.environ, "TGREADER_CONFIG_DIR": str(tmp_path)}
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert ran.stdout.split() == ["0", "[True]", "True"], ran.stderr

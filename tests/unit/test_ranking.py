@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tgreader.model import Article, Paragraph, Published
-from tgreader.search import ranking_tiers, read_query
+from tgreader.search import Tier, ranking_tiers, read_query
 from tgreader.store import STORE_FILENAME, Store
 from tgreader.text import VN_TZ
 
@@ -117,13 +117,14 @@ def test_pages_of_results_follow_on_across_tiers(store: Store) -> None:
 def test_tiers_go_from_the_phrase_in_the_title_to_the_words_anywhere() -> None:
     tiers = ranking_tiers("hội nghị")
     assert len(tiers) == 18  # six kinds of match, each in the title, the sapo, anywhere
-    assert tiers[0] == '{xtitle} : "hội nghị"'
-    assert tiers[3] == '{title} : "hoi nghi"'
-    assert tiers[-1] == '{title sapo body captions} : ("hoi" AND "nghi")'
+    # The phrase as typed: the folded phrase, in a title that holds the words as typed.
+    assert tiers[0] == Tier('{title} : "hoi nghi"', '{xtitle} : ("hội" AND "nghị")')
+    assert tiers[3] == Tier('{title} : "hoi nghi"')
+    assert tiers[-1] == Tier('{title sapo body captions} : ("hoi" AND "nghi")')
     assert ranking_tiers("dang") == (
-        '{title} : ("dang")',
-        '{sapo} : ("dang")',
-        '{title sapo body captions} : ("dang")',
+        Tier('{title} : ("dang")'),
+        Tier('{sapo} : ("dang")'),
+        Tier('{title sapo body captions} : ("dang")'),
     )
     assert ranking_tiers("") == ()
 

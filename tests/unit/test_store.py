@@ -149,7 +149,7 @@ def test_open_makes_private_files_in_wal_mode(store_path: Path) -> None:
     with sqlite3.connect(store_path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA page_size").fetchone()[0] == 2048
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 6  # schema 6
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 7  # schema 7
         assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x54475244
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 

@@ -343,7 +343,7 @@ def test_a_schema_1_file_is_migrated_with_its_index(path: Path) -> None:
         migrated.put(newer.url, newer, page_html(newer))
         assert len(migrated.search("kinh te so")) == 2
         assert migrated.check() == []
-    assert rows(path, "PRAGMA user_version") == [(6,)]
+    assert rows(path, "PRAGMA user_version") == [(7,)]
 
 
 def test_a_schema_2_file_is_indexed_again_in_publication_order(path: Path) -> None:
@@ -369,7 +369,7 @@ def test_a_schema_2_file_is_indexed_again_in_publication_order(path: Path) -> No
     with Store.open(path, on_reindex=lambda *seen: told.append(seen)):
         pass
     assert told == [(0, 3), (3, 3)]  # once
-    assert rows(path, "PRAGMA user_version") == [(6,)]
+    assert rows(path, "PRAGMA user_version") == [(7,)]
     keyed = rows(path, "SELECT url FROM pages ORDER BY doc")
     assert [url for (url,) in keyed] == [p.url for p in reversed(pages)]
     assert rows(path, "SELECT count(*) FROM search_index_docsize") == [(3,)]
