@@ -308,6 +308,9 @@ def render(page: Article) -> str:
 _CODE = (
     REPO / "bench" / "corpus.py",
     SRC / "tgreader" / "store.py",
+    SRC / "tgreader" / "store_schema.py",
+    SRC / "tgreader" / "store_codec.py",
+    SRC / "tgreader" / "store_index.py",
     SRC / "tgreader" / "search.py",
     SRC / "tgreader" / "text.py",
     SRC / "tgreader" / "model.py",

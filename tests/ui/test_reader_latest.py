@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from rich.text import Text
+
+from tgreader.config import Config
 from tgreader.model import Article, Paragraph, Published
 from tgreader.service import Service
 from tgreader.text import VN_TZ
 
-from tui_support import focused, settle
+from tui_support import focused, screen_text, settle
 from ui_support import AppFactory, main, start_on_section
 
 BASE = "https://tuyengiao.vn"
@@ -82,3 +85,17 @@ async def test_the_sections_pane_leads_with_latest_and_saved(reader: AppFactory)
         assert screen.paging.kind == "latest"
         assert screen.articles.rows[0].url == first
         assert screen.articles.highlighted == 0
+
+
+async def test_saved_with_nothing_saved_says_how_in_the_pane(reader: AppFactory) -> None:
+    app = reader(lang="en", config=Config(keymap={"bookmark": "b"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        await pilot.press("F")
+        await settle(pilot)
+        assert screen.articles.rows == []
+        shown = screen.articles.get_option_at_index(0).prompt
+        assert isinstance(shown, Text)
+        assert shown.plain == "No saved articles yet: press b on an article to save it."
+        assert "No saved articles yet" in screen_text(app)

@@ -66,6 +66,26 @@ async def test_N_with_nothing_unread_anywhere_says_so(reader: AppFactory) -> Non
         assert "Nothing unread anywhere" in notes
 
 
+async def test_N_in_search_results_goes_back_to_their_first_unread(reader: AppFactory) -> None:
+    # Results have nothing after them: N past the last one looks from their top, and says
+    # "nothing unread" only when none is left.
+    app = reader(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        notes = Notes(app)
+        await settle(pilot)
+        screen = main(app)
+        hits = [hit.url for hit in app.service.search("kinh te", limit=50)]
+        await pilot.press("slash", *"kinh te", "enter")
+        await settle(pilot, rounds=len(hits))
+        await pilot.press("G", "enter")  # the last result, opened (and read)
+        await settle(pilot)
+        assert screen.article is not None and screen.article.url == hits[-1]
+        await pilot.press("N")
+        await settle(pilot)
+        assert screen.article.url == hits[0]
+        assert "Nothing unread anywhere" not in notes
+
+
 async def test_A_then_A_again_or_u_undoes_marking_the_list(
     reader: AppFactory, service: Service
 ) -> None:

@@ -71,7 +71,10 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "note.no_results": ("Không tìm thấy: {query}", "Nothing found: {query}"),
     "note.photos_on": ("Hiện ảnh", "Photos on"),
     "note.photos_off": ("Ẩn ảnh (chỉ chú thích)", "Photos off (captions only)"),
-    "note.no_bookmarks": ("Chưa có dấu trang nào", "No bookmarks yet"),
+    "empty.bookmarks": (
+        "Chưa lưu bài nào: nhấn {shortcut} ở một bài để lưu.",
+        "No saved articles yet: press {shortcut} on an article to save it.",
+    ),
     "note.no_article": ("Chưa mở bài viết nào", "No article is open"),
     "note.no_link": ("Bài này không có tin khác số {n}", "This article has no related link {n}"),
     "note.link_hint": (

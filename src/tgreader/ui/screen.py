@@ -378,7 +378,11 @@ class MainScreen(ReadingScreen):
 
     def _seek_unread(self, sections_left: int, start: int) -> None:
         rows, read = self.articles.rows, self.articles.read
-        found = next((i for i in range(start, len(rows)) if rows[i].url not in read), None)
+
+        def unread(index: int) -> bool:
+            return index < len(rows) and rows[index].url not in read
+
+        found = next((i for i in range(start, len(rows)) if unread(i)), None)
         self._unread_sections = None
         entries = self.sections.entries
         if found is not None:
@@ -393,6 +397,10 @@ class MainScreen(ReadingScreen):
             index = next((i for i, e in enumerate(entries) if here and e.url == here.url), -1)
             self._unread_sections = sections_left - 1
             self._open_section(entries[(index + 1) % len(entries)], focus=False)
+        elif (earlier := next((i for i in range(start) if unread(i)), None)) is not None:
+            # A list with nothing after it (search results, the saved articles): from its top.
+            self.articles.highlighted = earlier
+            self._open_article(rows[earlier].url, focus=self.narrow)
         else:
             self._say(self.tr("note.nothing_unread"))
 
@@ -485,8 +493,9 @@ class MainScreen(ReadingScreen):
         kept = set(twins.values())
         rows = [Row(b.url, b.title) for b in message.bookmarks if b.url in kept]
         self._show_list("bookmarks", rows, message.read, self.tr("pane.bookmarks", count=len(rows)))
-        if not rows:
-            self._say(self.tr("note.no_bookmarks"))
+        if not rows:  # said in the pane, where the list would be, with how to add one
+            key = first_key("bookmark", self.ctx.keymap)
+            self.articles.show_message(self.tr("empty.bookmarks", shortcut=key))
 
     def _show_list(
         self, kind: ListKind, rows: list[Row], read: set[str], title: str, query: str = ""
