@@ -23,7 +23,6 @@ from tgreader.config import Config, load_config_or_defaults
 from tgreader.errors import StoreError, TgError, UsageError
 from tgreader.model import Article, Home, Listing
 from tgreader.render import article_markdown, article_text
-from tgreader.saved import is_file_target, read_file
 from tgreader.service import Answer, Service
 from tgreader.settings import Settings, resolve
 from tgreader.text import clean
@@ -215,6 +214,8 @@ def _json_of(answer: Answer[Any]) -> dict[str, Any]:
 async def _read(service: Service, args: argparse.Namespace) -> int:
     form = args.form or "text"
     target = args.target
+    from tgreader.saved import is_file_target, read_file  # (only read PATH needs it)
+
     if is_file_target(target):
         page = read_file(Path(target), service.site)  # a saved page, opened as what it is
         if form == "json" or not isinstance(page, Article):

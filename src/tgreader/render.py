@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import textwrap
@@ -122,6 +121,8 @@ def article_markdown(article: Article) -> str:
         out.append("")
     if article.author:
         # Inside an HTML block Markdown escapes do not apply: HTML's do.
+        import html  # (its table of entities is only needed here)
+
         author = html.escape(" ".join(strip_controls(article.author).split()))
         out += [f'<p align="right"><em>{author}</em></p>', ""]
     if article.related:

@@ -110,9 +110,13 @@ def _tone_moves() -> dict[str, str]:
     return moves
 
 
-_TONE_MOVES = _tone_moves()
-# Only at the end of a word: in "hoàn" or "toán" both styles put the tone on the "a".
-_OLD_TONE = re.compile("(?:" + "|".join(_TONE_MOVES) + r")(?![^\W_])")
+@functools.cache
+def _old_tone() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The old-style tones (compiled when first needed, not at every launch), and their
+    new style."""
+    moves = _tone_moves()
+    # Only at the end of a word: in "hoàn" or "toán" both styles put the tone on the "a".
+    return re.compile("(?:" + "|".join(moves) + r")(?![^\W_])"), moves
 
 
 def exact_for_index(text: str) -> str:
@@ -121,7 +125,8 @@ def exact_for_index(text: str) -> str:
     lowered = text.lower()
     if lowered.isascii():
         return lowered
-    return _OLD_TONE.sub(lambda m: _TONE_MOVES[m.group()], lowered)
+    pattern, moves = _old_tone()
+    return pattern.sub(lambda m: moves[m.group()], lowered)
 
 
 def article_text(parsed: Mapping[str, Any]) -> ArticleText:

@@ -24,7 +24,6 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -350,6 +349,8 @@ def index_keyed(db: sqlite3.Connection, codec: Codec, reached: int, limit: int) 
             codec.shared(db, dict_id)  # read here: the helper thread must not touch db
     # Folding runs in a helper thread while SQLite indexes the previous article (it
     # lets go of the GIL while it works): a rebuild takes about a third less time.
+    from concurrent.futures import ThreadPoolExecutor  # only a rebuild has a helper
+
     with ThreadPoolExecutor(max_workers=1) as helper:
         prepared = helper.map(lambda row: index_fields(codec, row[1], row[2]), rows)
         for (doc, _parsed, _dict_id), fields in zip(rows, prepared, strict=True):
