@@ -40,8 +40,11 @@ class Published:
 
     def vietnamese(self) -> str:
         """``Thứ Năm, 13/4/2023 07:53`` (the weekday, the date, and the time when known)."""
-        day = _WEEKDAYS[self.when.weekday()]
-        text = f"{day}, {self.when.day}/{self.when.month}/{self.when.year}"
+        return f"{_WEEKDAYS[self.when.weekday()]}, {self.short()}"
+
+    def short(self) -> str:
+        """``13/4/2023 07:53``: the date and the time when known, for a list's row."""
+        text = f"{self.when.day}/{self.when.month}/{self.when.year}"
         return f"{text} {self.when:%H:%M}" if self.has_time else text
 
     @classmethod

@@ -45,7 +45,8 @@ UNDO_S = 8.0  # how long after A pressing it again undoes it (its notification's
 
 
 def _when(published: Published | None) -> str | None:
-    return published.vietnamese() if published else None
+    # Without the weekday: in a pane a third of the screen wide, the sapo after it fits.
+    return published.short() if published else None
 
 
 def _hit_line(hit: SearchHit) -> str | None:
