@@ -44,7 +44,7 @@ def program() -> int:
     global _AS_PROGRAM
     _AS_PROGRAM = True
     # No collection while the modules are imported: all they make lives as long as the
-    # process, and the collector's passes over it cost an eighth of the reader's imports.
+    # process, and the collector's passes over it cost a tenth of the reader's imports.
     # Back on (and what was imported frozen) once the command's imports are done.
     gc.disable()
     from tgreader.parse._memory import keep_freed_memory

@@ -216,7 +216,7 @@ def build_match_query(user_query: str) -> str | None:
 
 # The index's columns (see store_schema): the folded text in ``search_index``, with the
 # words' positions; the same with its diacritics in ``search_exact``, which knows only which
-# words each column holds (a third of the size: it tells whether the diacritics match).
+# words each column holds (two fifths of the size: it tells whether the diacritics match).
 FOLDED_COLUMNS = ("title", "sapo", "body", "captions")
 EXACT_COLUMNS = ("xtitle", "xsapo", "xbody", "xcaptions")
 _FOLDED = "{" + " ".join(FOLDED_COLUMNS) + "}"

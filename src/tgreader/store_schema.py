@@ -152,7 +152,7 @@ MIGRATIONS: tuple[_sqlite.Migration, ...] = (
     ),
     (
         # Schema 7: the fields with their diacritics move to an index of their own that
-        # keeps only which words each field holds (detail=column): a third of the size of
+        # keeps only which words each field holds (detail=column): two fifths of the size of
         # the positions schema 5 kept for them. Their phrase is the folded index's (see
         # search.ranking_tiers). Rebuilt when the store is opened, as for schema 5.
         "DROP VIEW pages_fts",
