@@ -102,13 +102,13 @@ def reindex_time(path: Path, scratch: Path) -> dict[str, Any]:
     import sqlite3
 
     from tgreader.store import Store
+    from tgreader.store_index import index_command
 
     copy = scratch / "older.sqlite3"
     shutil.copyfile(path, copy)
     conn = sqlite3.connect(copy)
     with conn:
-        conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
-        conn.execute("INSERT INTO search_exact (search_exact) VALUES ('delete-all')")
+        index_command(conn, "delete-all")
         conn.execute("DELETE FROM index_rebuild")
         conn.execute("INSERT INTO index_rebuild (reached) VALUES (-1)")  # as migration 7
     conn.close()

@@ -39,14 +39,12 @@ _AS_PROGRAM = False
 
 
 def program() -> int:
-    """The ``tgreader`` program (the console script, ``python -m tgreader``): :func:`main`
-    with the process-wide tuning that library use and tests are spared."""
+    """The ``tgreader`` program (called by :func:`tgreader.entry.program`): :func:`main`
+    with the process-wide tuning that library use and tests are spared. The collector,
+    off while the program imports, is back on (what was imported frozen) once the
+    command's imports are done, and at the latest when it ends."""
     global _AS_PROGRAM
     _AS_PROGRAM = True
-    # No collection while the modules are imported: all they make lives as long as the
-    # process, and the collector's passes over it cost a tenth of the reader's imports.
-    # Back on (and what was imported frozen) once the command's imports are done.
-    gc.disable()
     from tgreader.parse._memory import keep_freed_memory
 
     keep_freed_memory()  # glibc keeps the memory a parsed page freed for the next page

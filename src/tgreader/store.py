@@ -335,7 +335,7 @@ class Store(_sqlite.Database):
                 problems = [str(error)]  # damage the check itself could not read past
             if problems == ["ok"]:
                 problems = []
-            for table in ("search_index", "search_exact"):
+            for table in store_index.INDEX_TABLES:
                 try:
                     db.execute(f"INSERT INTO {table} ({table}) VALUES ('integrity-check')")
                 except sqlite3.DatabaseError as error:
@@ -484,8 +484,7 @@ class Store(_sqlite.Database):
     def clear(self) -> int:
         """Remove every page and the whole index; return how many pages there were."""
         with self._db() as db, _sqlite.transaction(db):
-            db.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
-            db.execute("INSERT INTO search_exact (search_exact) VALUES ('delete-all')")
+            store_index.index_command(db, "delete-all")
             count = db.execute("DELETE FROM pages").rowcount
             db.execute("DELETE FROM page_dicts")  # they hold pages too
             db.execute("DELETE FROM listed")
@@ -504,8 +503,7 @@ class Store(_sqlite.Database):
                 ).fetchone()
                 if indexed != articles:
                     store_index.reindex(db, self._codec)
-                db.execute("INSERT INTO search_index (search_index) VALUES ('optimize')")
-                db.execute("INSERT INTO search_exact (search_exact) VALUES ('optimize')")
+                store_index.index_command(db, "optimize")
             # A file made before tgreader turned auto-vacuum on gets it now (see _sqlite).
             db.execute("PRAGMA auto_vacuum = FULL")
             db.execute("VACUUM")

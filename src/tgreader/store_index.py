@@ -51,9 +51,17 @@ from tgreader.text import VN_TZ
 # to 2**28, which these reach in 2063).
 DOC_SLOTS = 8
 DOC_EPOCH = int(datetime(2000, 1, 1, tzinfo=VN_TZ).timestamp())
-# The two tables' columns, in the order of ArticleText.index_fields().
-_FOLDED_INSERT = f"INSERT INTO search_index (rowid, {', '.join(FOLDED_COLUMNS)}) "
-_EXACT_INSERT = f"INSERT INTO search_exact (rowid, {', '.join(EXACT_COLUMNS)}) "
+# The index's two tables, and the columns each holds, in the order of
+# ArticleText.index_fields(): the folded fields, then the same as written.
+INDEX_TABLES = ("search_index", "search_exact")
+_INSERTS = tuple(
+    f"INSERT INTO {table} (rowid, {', '.join(columns)}) VALUES (?, ?, ?, ?, ?)"
+    for table, columns in zip(INDEX_TABLES, (FOLDED_COLUMNS, EXACT_COLUMNS), strict=True)
+)
+_DELETES = tuple(
+    f"INSERT INTO {table} ({table}, rowid, {', '.join(columns)}) VALUES ('delete', ?, ?, ?, ?, ?)"
+    for table, columns in zip(INDEX_TABLES, (FOLDED_COLUMNS, EXACT_COLUMNS), strict=True)
+)
 # A reindex commits (and reports progress) after this many articles.
 REINDEX_BATCH = 2000
 # FTS5 merges an index's segments when this many of a size are there. A rebuild writes
@@ -70,26 +78,29 @@ _CHECKED_ROUNDS = 48
 
 def index_row(db: sqlite3.Connection, doc: int, fields: tuple[str, ...]) -> None:
     """Index ``fields`` (ArticleText.index_fields) under key ``doc`` in both tables."""
-    db.execute(_FOLDED_INSERT + "VALUES (?, ?, ?, ?, ?)", (doc, *fields[:4]))
-    db.execute(_EXACT_INSERT + "VALUES (?, ?, ?, ?, ?)", (doc, *fields[4:]))
+    for sql, part in zip(_INSERTS, (fields[:4], fields[4:]), strict=True):
+        db.execute(sql, (doc, *part))
 
 
 def unindex_row(db: sqlite3.Connection, doc: int, fields: tuple[str, ...]) -> None:
     """Drop key ``doc``'s index rows, given the ``fields`` they were made of (a contentless
     index drops a row only when given its text again)."""
-    db.execute(
-        f"INSERT INTO search_index (search_index, rowid, {', '.join(FOLDED_COLUMNS)}) "
-        "VALUES ('delete', ?, ?, ?, ?, ?)",
-        (doc, *fields[:4]),
-    )
-    db.execute(
-        f"INSERT INTO search_exact (search_exact, rowid, {', '.join(EXACT_COLUMNS)}) "
-        "VALUES ('delete', ?, ?, ?, ?, ?)",
-        (doc, *fields[4:]),
-    )
+    for sql, part in zip(_DELETES, (fields[:4], fields[4:]), strict=True):
+        db.execute(sql, (doc, *part))
+
+
+def index_command(db: sqlite3.Connection, command: str, value: int | None = None) -> None:
+    """Give both tables an FTS5 command ("delete-all", "optimize"), or with ``value`` a
+    setting ("automerge")."""
+    for table in INDEX_TABLES:
+        if value is None:
+            db.execute(f"INSERT INTO {table} ({table}) VALUES (?)", (command,))
+        else:
+            db.execute(f"INSERT INTO {table} ({table}, rank) VALUES (?, ?)", (command, value))
 
 
 def is_indexed(db: sqlite3.Connection, doc: int) -> bool:
+    """Whether key ``doc`` has index rows."""
     found = db.execute("SELECT 1 FROM search_index_docsize WHERE id = ?", (doc,))
     return found.fetchone() is not None
 
@@ -302,8 +313,7 @@ def unlist(db: sqlite3.Connection, url: str) -> None:
 
 def reindex(db: sqlite3.Connection, codec: Codec) -> None:
     """Build the search index again from the stored articles' parses, under new keys."""
-    db.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
-    db.execute("INSERT INTO search_exact (search_exact) VALUES ('delete-all')")
+    index_command(db, "delete-all")
     db.execute("UPDATE pages SET doc = NULL WHERE doc IS NOT NULL")
     db.execute("DELETE FROM index_rebuild")
     listed = db.execute(
@@ -408,7 +418,8 @@ def index_new(
         keyed = int(found.fetchone()[0])
     total, done, told = unkeyed + keyed, 0, -1
     if total:
-        _merge_every(db, REBUILD_AUTOMERGE)
+        with _sqlite.transaction(db):
+            index_command(db, "automerge", REBUILD_AUTOMERGE)
     while True:
         if total and on_reindex is not None and done != told:
             told = min(done, total)
@@ -423,14 +434,8 @@ def index_new(
             break  # (another process may have done some meanwhile)
         done += step
     if total:
-        _merge_every(db, FTS5_AUTOMERGE)
-
-
-def _merge_every(db: sqlite3.Connection, segments: int) -> None:
-    """Have both indexes merge their segments when ``segments`` of a size are there."""
-    with _sqlite.transaction(db):
-        for table in ("search_index", "search_exact"):
-            db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('automerge', ?)", (segments,))
+        with _sqlite.transaction(db):
+            index_command(db, "automerge", FTS5_AUTOMERGE)
 
 
 def section_filter(section: str | None) -> tuple[str, list[Any]]:

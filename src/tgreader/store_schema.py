@@ -15,6 +15,14 @@ from tgreader import _sqlite
 
 __all__ = ["BY_URL", "MIGRATIONS", "PAGE_COLUMNS", "UNKEYED"]
 
+# The stored pages' index rows by key (for the tests and by hand: the store does not read
+# it), made again by every schema that makes search_index again.
+_PAGES_FTS_VIEW = """
+        CREATE VIEW pages_fts (rowid, title, sapo, body, captions, url, section) AS
+            SELECT i.rowid, p.title, NULL, NULL, NULL, p.url, p.section
+            FROM search_index AS i JOIN pages AS p ON p.doc = i.rowid
+        """
+
 MIGRATIONS: tuple[_sqlite.Migration, ...] = (
     (
         # ``id`` is the rowid the FTS rows are tied to. An explicit INTEGER PRIMARY KEY,
@@ -100,11 +108,7 @@ MIGRATIONS: tuple[_sqlite.Migration, ...] = (
         "CREATE INDEX pages_redirected ON pages (final_url) WHERE final_url <> url",
         "INSERT INTO search_index (search_index) VALUES ('delete-all')",
         "DROP VIEW pages_fts",
-        """
-        CREATE VIEW pages_fts (rowid, title, sapo, body, captions, url, section) AS
-            SELECT i.rowid, p.title, NULL, NULL, NULL, p.url, p.section
-            FROM search_index AS i JOIN pages AS p ON p.doc = i.rowid
-        """,
+        _PAGES_FTS_VIEW,
     ),
     (
         # Schema 4: the origin a page was fetched through (a --site mirror, the demo
@@ -129,11 +133,7 @@ MIGRATIONS: tuple[_sqlite.Migration, ...] = (
         """,
         "CREATE TABLE index_rebuild (reached INTEGER NOT NULL)",
         "INSERT INTO index_rebuild (reached) VALUES (-1)",
-        """
-        CREATE VIEW pages_fts (rowid, title, sapo, body, captions, url, section) AS
-            SELECT i.rowid, p.title, NULL, NULL, NULL, p.url, p.section
-            FROM search_index AS i JOIN pages AS p ON p.doc = i.rowid
-        """,
+        _PAGES_FTS_VIEW,
     ),
     (
         # Schema 6: articles seen in a listing but not fetched, found by their title and sapo
@@ -173,11 +173,7 @@ MIGRATIONS: tuple[_sqlite.Migration, ...] = (
         """,
         "DELETE FROM index_rebuild",
         "INSERT INTO index_rebuild (reached) VALUES (-1)",
-        """
-        CREATE VIEW pages_fts (rowid, title, sapo, body, captions, url, section) AS
-            SELECT i.rowid, p.title, NULL, NULL, NULL, p.url, p.section
-            FROM search_index AS i JOIN pages AS p ON p.doc = i.rowid
-        """,
+        _PAGES_FTS_VIEW,
     ),
 )
 

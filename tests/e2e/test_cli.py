@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tgreader.demo.server import DemoServer, default_root
+from tgreader.store_index import index_command
 
 from e2e_support import SEED, CliResult, FaultServer, answer, gzip_bomb, slow
 
@@ -177,7 +178,7 @@ def test_a_store_indexed_again_says_so_once(
     store = Path(dirs["TGREADER_CACHE_DIR"]) / "pages.sqlite3"
     with sqlite3.connect(store) as conn:  # as the move to schema 3 leaves a store
         conn.execute("UPDATE pages SET doc = NULL")
-        conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+        index_command(conn, "delete-all")
         articles = conn.execute("SELECT count(*) FROM pages WHERE kind = 'article'").fetchone()
     first = cli("--offline", "search", "hoi nghi", "--json")
     assert first.code == 0, first.err

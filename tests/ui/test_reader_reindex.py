@@ -10,6 +10,7 @@ import pytest
 
 from tgreader.settings import Settings
 from tgreader.store import Store
+from tgreader.store_index import index_command
 from tgreader.ui import app as ui_app
 from tgreader.ui.app import ReaderApp
 
@@ -18,7 +19,7 @@ def _needs_reindex(settings: Settings) -> int:
     """Empty the search index and ask for its rebuild, as an older store's migration does;
     returns how many articles it holds."""
     with sqlite3.connect(settings.store_path()) as conn:
-        conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+        index_command(conn, "delete-all")
         conn.execute("CREATE TABLE IF NOT EXISTS index_rebuild (reached INTEGER NOT NULL)")
         conn.execute("DELETE FROM index_rebuild")
         conn.execute("INSERT INTO index_rebuild (reached) VALUES (-1)")

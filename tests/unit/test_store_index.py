@@ -11,7 +11,7 @@ import pytest
 
 from tgreader.model import Article, Home, Link, Listing, ListItem, Paragraph, Published
 from tgreader.store import STORE_FILENAME, Store
-from tgreader.store_index import DOC_SLOTS, free_doc
+from tgreader.store_index import DOC_SLOTS, free_doc, index_command
 from tgreader.text import VN_TZ
 
 SITE = "https://tuyengiao.vn"
@@ -205,8 +205,7 @@ def test_an_older_store_is_indexed_again_with_its_listed_articles(path: Path) ->
     # As a store of schema 6 is left by the migration: both indexes empty, a rebuild due.
     conn = sqlite3.connect(path)
     with conn:
-        conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
-        conn.execute("INSERT INTO search_exact (search_exact) VALUES ('delete-all')")
+        index_command(conn, "delete-all")
         conn.execute("INSERT INTO index_rebuild (reached) VALUES (-1)")
     conn.close()
     told: list[tuple[int, int]] = []
@@ -232,8 +231,7 @@ def test_a_listed_article_fetched_before_the_rebuild_reached_it_leaves_no_trace(
         opened.put(f"{SITE}/thoi-su", _listing(item), "<html></html>")
     conn = sqlite3.connect(path)
     with conn:  # its index rows gone, as in a rebuild that has not reached the listed yet
-        conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
-        conn.execute("INSERT INTO search_exact (search_exact) VALUES ('delete-all')")
+        index_command(conn, "delete-all")
     conn.close()
     with Store.open(path) as opened:
         article = Article(
