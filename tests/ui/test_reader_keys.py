@@ -542,3 +542,24 @@ async def test_a_query_typed_at_once_after_the_slash_is_searched_whole(
         assert str(screen.articles.border_title).startswith("Tìm: hoi nghi (")
         row = screen.articles.highlighted_row
         assert row is not None and row.url == HOI_NGHI
+
+
+async def test_keys_typed_at_once_through_the_search_box_never_close_it_twice(
+    reader: AppFactory,
+) -> None:
+    # "/hoi nghi⏎" then Esc, sent at once (found in tmux: the box was closed twice and the
+    # reader stopped with "Can't pop screen").
+    from textual import events
+
+    app = reader()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        keys = [("slash", "/"), *((c if c != " " else "space", c) for c in "hoi nghi")]
+        for key, char in [*keys, ("enter", "\r"), ("escape", "\x1b"), ("j", "j")]:
+            event = events.Key(key, char)
+            event.set_sender(app)
+            driver(app).send_message(event)  # as the terminal driver delivers keys
+        await settle(pilot)
+        assert app.screen is screen
+        assert str(screen.articles.border_title).startswith("Tìm: hoi nghi (")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import events, on
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -79,7 +79,8 @@ class HelpScreen(ModalScreen[None]):
 
 
 class SearchScreen(ModalScreen[str | None]):
-    """A one-line search box; Enter returns the query, Esc returns None."""
+    """A one-line search box; Enter returns the query, Esc returns None: whichever of the
+    two keys comes first, once."""
 
     BINDINGS: ClassVar[list[BindingType]] = [bind("close", "close")]
 
@@ -87,12 +88,15 @@ class SearchScreen(ModalScreen[str | None]):
         super().__init__()
         self._tr = tr
         self._initial = initial
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         """A prompt and the input."""
         with Vertical(id="search-box") as box:
             box.border_title = Text(self._tr("search.prompt"))
-            yield Input(self._initial, placeholder=self._tr("search.placeholder"), id="query")
+            yield _QueryInput(
+                self._answer, self._initial, placeholder=self._tr("search.placeholder"), id="query"
+            )
 
     def on_mount(self) -> None:
         """The box takes the keys at once."""
@@ -112,16 +116,40 @@ class SearchScreen(ModalScreen[str | None]):
         elif event.key == "backspace":
             query.action_delete_left()
         elif event.key == "enter":
-            self.dismiss(query.value.strip() or None)
+            self._answer(query.value)
         else:
             return
         event.stop()
         event.prevent_default()
 
-    @on(Input.Submitted)
-    def _submit(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
-
     def action_close(self) -> None:
         """Give up searching."""
-        self.dismiss(None)
+        self._answer(None)
+
+    def _answer(self, query: str | None) -> None:
+        if not self._answered:
+            self._answered = True
+            self.dismiss((query or "").strip() or None)
+
+
+class _QueryInput(Input):
+    """The search box's line, where Enter answers in turn with the keys typed around it.
+    Input's own Enter (a binding's action, then a Submitted message) came after the keys
+    typed behind it: "/hoi nghi⏎j" searched "hoi nghij", and an Esc right behind the Enter
+    closed the box before the message arrived, which then closed it a second time."""
+
+    def __init__(self, answer: Callable[[str], None], value: str, **options: Any) -> None:
+        super().__init__(value, **options)
+        self._answer = answer
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key == "enter":  # in turn with the characters, unlike a binding's action
+            event.stop()
+            event.prevent_default()
+            self._answer(self.value)
+            return
+        await super()._on_key(event)
+
+    async def action_submit(self) -> None:
+        """Enter, when it comes as a binding: the query."""
+        self._answer(self.value)
