@@ -56,10 +56,17 @@ def read_local(path: Path) -> bytes:
         raise UsageError(str(path), "no such file") from None
     except OSError as error:
         raise UsageError(str(path), error.strerror or str(error)) from None
+    try:
+        # Before fdopen, which refuses a folder with IsADirectoryError of its own.
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError as error:
+        os.close(fd)
+        raise UsageError(str(path), error.strerror or str(error)) from None
+    if not regular:
+        os.close(fd)
+        raise UsageError(str(path), "not a regular file (a folder, a device or a pipe)")
     with os.fdopen(fd, "rb") as file:
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise UsageError(str(path), "not a regular file (a folder, a device or a pipe)")
             data = file.read(MAX_FILE_BYTES + 1)
         except OSError as error:
             raise UsageError(str(path), error.strerror or str(error)) from None

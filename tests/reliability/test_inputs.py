@@ -122,6 +122,15 @@ def test_read_of_a_fifo_does_not_wait(run: Run, tmp_path: Path) -> None:
     assert err == f"tgreader: {fifo}: not a regular file (a folder, a device or a pipe)\n"
 
 
+def test_read_of_a_folder_is_refused_not_a_traceback(run: Run, tmp_path: Path) -> None:
+    # `tgreader read /` (meant as the home page: `home` is that command) met the folder "/"
+    # and stopped with IsADirectoryError.
+    for folder in (str(tmp_path), "/"):
+        code, out, err = run("read", folder)
+        assert (code, out) == (2, "")
+        assert err == f"tgreader: {folder}: not a regular file (a folder, a device or a pipe)\n"
+
+
 def test_read_of_a_file_larger_than_a_download(run: Run, tmp_path: Path) -> None:
     big = tmp_path / "big.html"
     with big.open("wb") as file:
