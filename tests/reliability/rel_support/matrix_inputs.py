@@ -100,12 +100,14 @@ def input_cases() -> list[Case]:
             (_IN + "test_a_search_limit_beyond_sqlite_integers",),
         ),
         Case(
-            "`read /dev/zero`, `read` of a FIFO with no writer, of a file over 8 MB",
+            "`read /dev/zero`, `read` of a FIFO with no writer, of a folder (`read /`), of a "
+            "file over 8 MB",
             "`<file>: not a regular file …` or `larger than 8 MB`, exit 2; nothing read "
             "without bound, nothing waits",
             (
                 _IN + "test_read_refuses_a_device",
                 _IN + "test_read_of_a_fifo_does_not_wait",
+                _IN + "test_read_of_a_folder_is_refused_not_a_traceback",
                 _IN + "test_read_of_a_file_larger_than_a_download",
             ),
         ),
