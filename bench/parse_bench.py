@@ -40,7 +40,7 @@ def _norm(text: str | None) -> str:
 def time_tgreader(pages: list[Page], repeat: int) -> dict[str, Stats]:
     """Median time of the tgreader parser on each page."""
     try:
-        from tgreader.parse._memory import keep_freed_memory
+        from tgreader._memory import keep_freed_memory
     except ImportError:
         pass  # the baseline's code: its first parse did this itself
     else:

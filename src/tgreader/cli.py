@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tgreader._memory import keep_freed_memory_for_parsing
 from tgreader.cli_args import build_parser
 from tgreader.config import Config, load_config_or_defaults
 from tgreader.errors import StoreError, TgError, UsageError
@@ -45,9 +46,8 @@ def program() -> int:
     command's imports are done, and at the latest when it ends."""
     global _AS_PROGRAM
     _AS_PROGRAM = True
-    from tgreader.parse._memory import keep_freed_memory
-
-    keep_freed_memory()  # glibc keeps the memory a parsed page freed for the next page
+    # glibc keeps the memory a parsed page freed for the next page, once a page is parsed.
+    keep_freed_memory_for_parsing()
     try:
         return main()
     finally:

@@ -9,8 +9,8 @@ import sys
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from tgreader._memory import keep_freed_memory
 from tgreader.parse._dom import same_key
-from tgreader.parse._memory import keep_freed_memory
 from tgreader.text import clean, fold_key
 
 _WORDS = st.sampled_from(

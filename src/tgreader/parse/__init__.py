@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from tgreader import _memory
 from tgreader.errors import ParseError, TgError
 from tgreader.model import Article, Generation, Home, Listing
 from tgreader.parse._dom import bound_nesting
@@ -26,6 +27,8 @@ __all__ = [
     "parse_home",
     "parse_listing",
 ]
+
+_memory.parser_loading()  # glibc's malloc tuned, if the tgreader program asked for it
 
 _GEN_A = (
     ".storydetail, .story_detail, .story_headline, .zonepage-l, .datapager, .story_body, "
