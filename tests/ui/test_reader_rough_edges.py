@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,10 @@ import pytest
 from tgreader.config import Config
 from tgreader.demo.server import DemoServer
 from tgreader.service import Service, Settings
+from tgreader.ui import loaders
 from tgreader.ui.app import make_app
+from tgreader.ui.loaders import Post
+from tgreader.ui.screen import MainScreen
 from tgreader.ui.widgets import StatusLine
 from tgreader.urls import Site
 
@@ -101,6 +105,37 @@ async def test_r_with_the_site_unreachable_and_nothing_stored_fills_the_sections
             assert [s.name for s in screen.sections.entries] == names
     finally:
         await service.aclose()
+
+
+async def test_a_refresh_asked_before_the_first_frame_is_the_one_that_answers(
+    demo_service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first loads' workers start once the first frame is painted; `r` handled before
+    # that (typed ahead) must not be cancelled by them, nor left loading for good. The
+    # refresh is held until the first frame is long past, as a slow site would hold it.
+    mount, load = MainScreen.on_mount, loaders.load_sections
+    site_answers = asyncio.Event()
+
+    def mount_then_refresh(screen: MainScreen) -> None:
+        mount(screen)
+        screen.action_refresh()
+
+    async def slow_refresh(service: Service, post: Post, request: int, refresh: bool) -> None:
+        if refresh:
+            await site_answers.wait()
+        await load(service, post, request, refresh)
+
+    monkeypatch.setattr(MainScreen, "on_mount", mount_then_refresh)
+    monkeypatch.setattr(loaders, "load_sections", slow_refresh)
+    app = make_app(demo_service.settings, service=demo_service, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()  # the first frame, and what is asked after it
+        site_answers.set()
+        await settle(pilot)
+        screen = main(app)
+        assert not screen.requests.loading("sections")
+        assert "Thời sự - Chính trị" in [s.name for s in screen.sections.entries]
 
 
 async def test_m_on_a_redirected_article_marks_the_list_row_too(demo_service: Service) -> None:

@@ -119,24 +119,35 @@ class MainScreen(ReadingScreen):
         self.sections.show([], "latest", lists)
         self._focus_pane(self.sections)
         self.paging.open("latest")
-        self._load_sections(refresh=False)
+        # What the store holds is on the first frame; the workers that ask for more start
+        # once it is painted, not competing with it for the interpreter.
+        self._load_sections(refresh=False, ask_after_refresh=True)
         if self._home is None:  # nothing stored of the home page: the stored articles
             self._show_latest(None, final=False, new=True)
-        self._userdata(loaders.load_bookmarked(self.ctx.service, self.post_message))
+        self.call_after_refresh(self._load_bookmarked)
         self.set_interval(STATUS_EVERY_S, self._update_status)
         self._update_status()
 
+    def _load_bookmarked(self) -> None:
+        self._userdata(loaders.load_bookmarked(self.ctx.service, self.post_message))
+
     # --- sections ------------------------------------------------------------------------
 
-    def _load_sections(self, refresh: bool) -> None:
+    def _load_sections(self, refresh: bool, *, ask_after_refresh: bool = False) -> None:
         request = self._start("sections", self.tr("loading.sections"))
         stored = None if refresh else loaders.stored_sections(self.ctx.service, request)
         if stored is not None:
             self._sections_loaded(stored)
-        self._run(
-            loaders.load_sections(self.ctx.service, self.post_message, request, refresh),
-            "sections",
-        )
+
+        def ask() -> None:
+            if self._current("sections", request):  # (else a newer load asks instead)
+                work = loaders.load_sections(self.ctx.service, self.post_message, request, refresh)
+                self._run(work, "sections")
+
+        if ask_after_refresh:
+            self.call_after_refresh(ask)
+        else:
+            ask()
 
     @on(SectionsLoaded)
     def _sections_loaded(self, message: SectionsLoaded) -> None:
