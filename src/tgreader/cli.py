@@ -23,7 +23,6 @@ from tgreader.cli_args import build_parser
 from tgreader.config import Config, load_config_or_defaults
 from tgreader.errors import StoreError, TgError, UsageError
 from tgreader.model import Article, Home, Listing
-from tgreader.render import article_markdown, article_text
 from tgreader.service import Answer, Service
 from tgreader.settings import Settings, resolve
 from tgreader.text import clean
@@ -148,15 +147,16 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         await service.aclose()
 
 
-# The user:password@ of a URL (``--site http://user:pass@mirror``): never printed.
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@")
+# The user:password@ of a URL (``--site http://user:pass@mirror``): never printed. (Compiled
+# by re at the first message, and kept in its cache.)
+_USERINFO = r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s]*@"
 
 
 def _shown(text: str) -> str:
     """One line for the terminal: cleaned like page text (no escape sequences, controls,
     bidi or format characters: a message may quote a header or a URL from a response),
     credentials taken out of URLs."""
-    return clean(_USERINFO.sub(r"\1", text))
+    return clean(re.sub(_USERINFO, r"\1", text))
 
 
 def _reindex_bar(done: int, total: int) -> None:
@@ -235,6 +235,8 @@ async def _read(service: Service, args: argparse.Namespace) -> int:
         if form == "json":
             _print_json(_json_of(answer))
             return 0
+    from tgreader.render import article_markdown, article_text  # (not at the reader's launch)
+
     if form == "json":
         _print_json(article.to_dict())
     elif form == "markdown":
@@ -246,6 +248,8 @@ async def _read(service: Service, args: argparse.Namespace) -> int:
 
 def _show_page(page: Article | Listing | Home, *, as_json: bool) -> int:
     """Print a page that is not fetched (a saved file): JSON, or as its command does."""
+    from tgreader.render import article_text
+
     if as_json:
         _print_json(page.to_dict())
     elif isinstance(page, Listing):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
+from functools import cache
+from typing import NamedTuple
 
 __all__ = [
     "VN_TZ",
@@ -160,12 +162,23 @@ def is_upper_text(text: str) -> bool:
     return text.isupper() and sum(map(str.isalpha, text)) >= 4
 
 
-_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)")
-_ISO = re.compile(
-    r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2})?)?"
-)
-_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*[:hH]\s*(\d{2})(?!\d)")
+class _DatePatterns(NamedTuple):
+    date: re.Pattern[str]
+    iso: re.Pattern[str]
+    time: re.Pattern[str]
+
+
+@cache
+def _date_patterns() -> _DatePatterns:
+    """Compiled at the first date read, not at launch (the reader's first screen reads none)."""
+    return _DatePatterns(
+        date=re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?!\d)"),
+        iso=re.compile(
+            r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?"
+            r"\s*(Z|[+-]\d{2}:?\d{2})?)?"
+        ),
+        time=re.compile(r"(?<!\d)(\d{1,2})\s*[:hH]\s*(\d{2})(?!\d)"),
+    )
 
 
 def parse_vn_datetime(text: str | None) -> tuple[datetime, bool] | None:
@@ -178,10 +191,11 @@ def parse_vn_datetime(text: str | None) -> tuple[datetime, bool] | None:
     if not text:
         return None
     text = clean(text)
-    iso = _ISO.search(text)
-    if iso and not _DATE.search(text):
+    patterns = _date_patterns()
+    iso = patterns.iso.search(text)
+    if iso and not patterns.date.search(text):
         return _from_iso(iso)
-    match = _DATE.search(text)
+    match = patterns.date.search(text)
     if not match:
         return None
     day, month, year = (int(g) for g in match.groups())
@@ -192,9 +206,9 @@ def parse_vn_datetime(text: str | None) -> tuple[datetime, bool] | None:
     except ValueError:
         return None
     # The time is the H:mm right after the date, else right before it (Gen A listings).
-    after = _TIME.search(text, match.end(), match.end() + 12)
+    after = patterns.time.search(text, match.end(), match.end() + 12)
     before = None
-    for candidate in _TIME.finditer(text, max(0, match.start() - 12), match.start()):
+    for candidate in patterns.time.finditer(text, max(0, match.start() - 12), match.start()):
         before = candidate
     found = after or before
     if found:

@@ -24,7 +24,6 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from tgreader.model import Article, Heading, Image, Quote
-from tgreader.render import caption_note
 from tgreader.text import find_spans
 from tgreader.ui.keys import bind
 from tgreader.ui.photos import ArticlePhotos, graphics_widget
@@ -117,6 +116,8 @@ def article_body(
     One widget for the whole text, not one per paragraph: mounting, styling and laying out
     dozens of widgets was most of the time between Enter and the painted article.
     """
+    from tgreader.render import caption_note  # loaded by the first article, not the launch
+
     parts: list[RenderableType] = []
     gap = Text("")
 

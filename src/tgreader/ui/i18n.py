@@ -218,9 +218,9 @@ _CAUSE_PHRASES: dict[str, str] = {
     "not an image": "không phải ảnh",
     "no content type": "không có kiểu nội dung",
 }
-_CAUSE = re.compile(
-    r" after (\d+) tries| \((\d+) tries\)|"
-    + "|".join(re.escape(p) for p in sorted(_CAUSE_PHRASES, key=len, reverse=True))
+# Compiled by re at the first cause translated (and kept in its cache), not at launch.
+_CAUSE = r" after (\d+) tries| \((\d+) tries\)|" + "|".join(
+    re.escape(p) for p in sorted(_CAUSE_PHRASES, key=len, reverse=True)
 )
 
 
@@ -232,7 +232,7 @@ def _cause_vi(cause: str) -> str:
             return f" ({match.group(2)} lần thử)"
         return _CAUSE_PHRASES[match.group(0)]
 
-    return _CAUSE.sub(one, cause)
+    return re.sub(_CAUSE, one, cause)
 
 
 def normalise_lang(lang: str | None) -> Lang:
