@@ -167,7 +167,14 @@ pages, answers, search hits, bookmarks, history places, list rows and the like) 
 `NamedTuple`s: on Python 3.11 a frozen dataclass compiles its six generated methods one by
 one, about 0.6 ms a class at import, and these were half of the reader's own import time;
 the data model stays frozen dataclasses. Importing the reader once Textual is loaded: 37-43
-ms before, 31-32 ms after.
+ms before, 31-32 ms after. In the seventh session (tmux 1.31-1.34x the floor in three runs
+before, 1.26x after): the program's start asked glibc to keep freed memory through
+`tgreader.parse._memory`, which imported the whole parser, selectolax and ctypes before
+the reader's first screen; the program now only asks, and the tuning is done as the parser
+loads (the command line's part of a launch, from its imports to `app.run`: 15 ms before,
+7 ms after). The first loads' workers start once the first frame is painted (their thread
+competed with it: 42.4 to 40.3 ms from `make_app` to that frame), and three cold regular
+expressions and `render.py` compile or load at first use (22.6 to 21.4 ms of imports).
 
 **Open** (`ui/`). The stored article is shown in the handler of Enter itself (it came from a
 worker, one message later); the article pane keeps its widgets and updates them in place
