@@ -17,6 +17,7 @@ __all__ = [
     "is_upper_text",
     "parse_vn_datetime",
     "strip_controls",
+    "without_agency_tag",
     "word_count",
 ]
 
@@ -160,6 +161,19 @@ def is_upper_text(text: str) -> bool:
     # str.isupper: some cased character, and none lower-case (in C, where the old letter-by-
     # letter loop spent most of a short paragraph's time).
     return text.isupper() and sum(map(str.isalpha, text)) >= 4
+
+
+# The tag a sapo opens with on the site: the source's abbreviation in capitals and in
+# brackets, a dash or none after it ("(TG) - ", "(TG)- ", "(TG) – ", "(TTXVN) ").
+_AGENCY_TAG = r"\(\s*[A-ZĐ]{2,8}\s*\)\s*[-–—:]?\s*"
+
+
+def without_agency_tag(sapo: str) -> str:
+    """``sapo`` without the agency's tag it opens with ("(TG) - Sáng 12/11, …" gives "Sáng
+    12/11, …"): in a list row, where there is little room after the date, the tag says
+    nothing (tuyengiao.vn's own articles all carry "(TG)"). Unchanged when it is all tag."""
+    tag = re.match(_AGENCY_TAG, sapo)
+    return sapo[tag.end() :] if tag is not None and tag.end() < len(sapo) else sapo
 
 
 class _DatePatterns(NamedTuple):

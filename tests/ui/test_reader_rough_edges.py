@@ -138,6 +138,22 @@ async def test_a_refresh_asked_before_the_first_frame_is_the_one_that_answers(
         assert "Thời sự - Chính trị" in [s.name for s in screen.sections.entries]
 
 
+async def test_a_row_shows_the_sapo_after_the_date_without_the_agency_tag(
+    demo_service: Service,
+) -> None:
+    # Khoa giáo's sapos open with "(TG) - ": after the date, the row has little room left.
+    app = make_app(demo_service.settings, service=demo_service, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await start_on_section(pilot, "Khoa giáo")
+        screen = main(app)
+        rows = [r for r in screen.articles.rows if r.summary]
+        assert rows and not any(r.summary.startswith("(TG)") for r in rows if r.summary)
+        text = screen_text(app)
+        assert "28/11/2018 14:25 · Chương trì…" in text  # was "· (TG) - Ch…"
+        assert "(TG)" not in text
+
+
 async def test_m_on_a_redirected_article_marks_the_list_row_too(demo_service: Service) -> None:
     app = make_app(demo_service.settings, service=demo_service, lang="en")
     async with app.run_test(size=SIZE) as pilot:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -16,6 +18,7 @@ from tgreader.text import (
     is_upper_text,
     parse_vn_datetime,
     strip_controls,
+    without_agency_tag,
 )
 
 
@@ -116,3 +119,39 @@ _CLEAN_ALPHABET = list(
 @given(st.lists(st.sampled_from(_CLEAN_ALPHABET), max_size=12).map("".join))
 def test_clean_is_nfc_without_controls_and_single_spaced(text: str) -> None:
     assert clean(text) == _clean_by_definition(text)
+
+
+_REAL_2020 = Path(__file__).parent.parent / "fixtures" / "real2020" / "expected.json"
+
+
+def test_the_agency_tag_goes_from_every_real_sapo_and_nothing_else_does() -> None:
+    # The real sapos of November 2020: "(TG) - ", "(TG)- ", "(TG) – ", "(TG) " and none.
+    sapos = [a["sapo"] for a in json.loads(_REAL_2020.read_text("utf-8"))["articles"]]
+    tagged = [s for s in sapos if s.startswith("(TG)")]
+    assert len(tagged) >= 15 and len(sapos) - len(tagged) >= 5
+    for sapo in sapos:
+        shown = without_agency_tag(sapo)
+        assert sapo.endswith(shown)
+        if sapo in tagged:
+            assert shown[0].isupper() and "TG" not in shown[:4], shown
+        else:
+            assert shown == sapo
+
+
+@pytest.mark.parametrize(
+    ("sapo", "shown"),
+    [
+        ("(TG) - Sáng 12/11, tại Hà Nội", "Sáng 12/11, tại Hà Nội"),
+        ("(TG) – Sáng 13/11, Đại hội", "Sáng 13/11, Đại hội"),
+        ("(TG)- Ngày 19/11", "Ngày 19/11"),
+        ("(TG) Kỷ niệm ngày Nhà giáo", "Kỷ niệm ngày Nhà giáo"),
+        ("(TTXVN) - Chiều 3/12", "Chiều 3/12"),
+        ("(ĐCSVN) - Sáng nay", "Sáng nay"),
+        ("(TG) - ", "(TG) - "),  # all tag: left as it is
+        ("Mặt trận Tổ quốc (MTTQ) - các cấp", "Mặt trận Tổ quốc (MTTQ) - các cấp"),
+        ("(Ảnh minh họa) Người dân", "(Ảnh minh họa) Người dân"),  # not capitals
+        ("(tg) - chữ thường", "(tg) - chữ thường"),
+    ],
+)
+def test_only_an_opening_tag_in_capitals_goes(sapo: str, shown: str) -> None:
+    assert without_agency_tag(sapo) == shown

@@ -20,6 +20,7 @@ from tgreader.errors import FetchError, NotStoredError, TgError
 from tgreader.model import Home, Listing, ListItem, Published, Section
 from tgreader.search import SearchHit
 from tgreader.service import Answer
+from tgreader.text import without_agency_tag
 from tgreader.ui import loaders
 from tgreader.ui.keys import bind, first_key
 from tgreader.ui.messages import (
@@ -55,7 +56,11 @@ def _hit_line(hit: SearchHit) -> str | None:
 
 
 def _item_rows(items: tuple[ListItem, ...] | list[ListItem]) -> list[Row]:
-    return [Row(a.url, a.title, _when(a.published), a.sapo) for a in items]
+    # The sapo after the date, without the "(TG) - " that opens most (the article shows it).
+    return [
+        Row(a.url, a.title, _when(a.published), a.sapo and without_agency_tag(a.sapo))
+        for a in items
+    ]
 
 
 class MainScreen(ReadingScreen):
