@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tgreader._memory import keep_freed_memory_for_parsing
 from tgreader.cli_args import build_parser
@@ -25,8 +25,12 @@ from tgreader.errors import StoreError, TgError, UsageError
 from tgreader.model import Article, Home, Listing
 from tgreader.service import Answer, Service
 from tgreader.settings import Settings, resolve
+from tgreader.store import StoreInfo
 from tgreader.text import clean
 from tgreader.urls import CANONICAL_ORIGIN, Site, page_kind
+
+if TYPE_CHECKING:
+    from tgreader.photos import PhotoInfo
 
 __all__ = ["build_parser", "main", "program"]
 
@@ -477,40 +481,18 @@ async def _bookmarks(service: Service, args: argparse.Namespace) -> int:
 
 
 async def _cache(service: Service, args: argparse.Namespace) -> int:
+    path = service.settings.store_path()
+    if not path.exists() and not service.settings.photos_path().exists():
+        # Nothing fetched yet with these settings: said so, without making empty stores.
+        if args.cache_command != "info":
+            print(f"{path}: nothing stored yet.")
+            return 0
+        from tgreader.photos import PhotoInfo
+
+        return _cache_info(StoreInfo.none_yet(path), PhotoInfo(0, 0), as_json=args.json)
     store = service.store
     if args.cache_command == "info":
-        info = store.info()
-        photos = service.photos.info()
-        if args.json:
-            _print_json(
-                {
-                    "path": str(info.path),
-                    "size": info.file_size,
-                    "counts": info.counts,
-                    "oldest": _iso(info.oldest),
-                    "newest": _iso(info.newest),
-                    "raw_html_bytes": info.raw_bytes,
-                    "stored_html_bytes": info.stored_bytes,
-                    "photos": photos.photos,
-                    "photo_bytes": photos.size,
-                }
-            )
-            return 0
-        kinds = {"article": "articles", "listing": "listing pages", "home": "home pages"}
-        lines = [
-            ("store", f"{info.path} ({_human(info.file_size)})"),
-            *((kinds.get(k, k), f"{n:,}") for k, n in info.counts.items()),
-            (
-                "HTML",
-                f"{_human(info.raw_bytes)} as fetched, {_human(info.stored_bytes)} stored",
-            ),
-            ("photos", f"{photos.photos:,} ({_human(photos.size)})"),
-            ("oldest", _when(info.oldest) or "-"),
-            ("newest", _when(info.newest) or "-"),
-        ]
-        for name, value in lines:
-            print(f"{name:>13}  {value}")
-        return 0
+        return _cache_info(store.info(), service.photos.info(), as_json=args.json)
     if args.cache_command == "clear" and args.clear_images:
         print(f"Removed {service.photos.clear()} photos.")
         return 0
@@ -534,6 +516,38 @@ async def _cache(service: Service, args: argparse.Namespace) -> int:
         return 0
     store.vacuum()
     print(f"Vacuumed {store.path}: {_human(store.info().file_size)}.")
+    return 0
+
+
+def _cache_info(info: StoreInfo, photos: PhotoInfo, *, as_json: bool) -> int:
+    """``cache info``: the store's counts and sizes, as text or JSON."""
+    if as_json:
+        _print_json(
+            {
+                "path": str(info.path),
+                "size": info.file_size,
+                "counts": info.counts,
+                "oldest": _iso(info.oldest),
+                "newest": _iso(info.newest),
+                "raw_html_bytes": info.raw_bytes,
+                "stored_html_bytes": info.stored_bytes,
+                "photos": photos.photos,
+                "photo_bytes": photos.size,
+            }
+        )
+        return 0
+    kinds = {"article": "articles", "listing": "listing pages", "home": "home pages"}
+    made = info.path.exists()
+    lines = [
+        ("store", f"{info.path} ({_human(info.file_size) if made else 'none yet'})"),
+        *((kinds.get(k, k), f"{n:,}") for k, n in info.counts.items()),
+        ("HTML", f"{_human(info.raw_bytes)} as fetched, {_human(info.stored_bytes)} stored"),
+        ("photos", f"{photos.photos:,} ({_human(photos.size)})"),
+        ("oldest", _when(info.oldest) or "-"),
+        ("newest", _when(info.newest) or "-"),
+    ]
+    for name, value in lines:
+        print(f"{name:>13}  {value}")
     return 0
 
 

@@ -138,6 +138,11 @@ class StoreInfo(NamedTuple):
         """The number of stored pages."""
         return sum(self.counts.values())
 
+    @classmethod
+    def none_yet(cls, path: Path) -> StoreInfo:
+        """What is said of a store not made yet at ``path``: nothing in it."""
+        return cls(path, 0, dict.fromkeys(_KINDS, 0), None, None, 0, 0)
+
 
 def _kind_of(page: PageModel) -> PageKind:
     if isinstance(page, Article):

@@ -201,6 +201,24 @@ def test_cache_info_clear_vacuum(cli: Cli, demo_server: DemoServer) -> None:
     assert cli("cache", "vacuum").code == 0
 
 
+def test_the_cache_commands_before_anything_is_stored_make_no_store(
+    cli: Cli, dirs: dict[str, str]
+) -> None:
+    cache = Path(dirs["TGREADER_CACHE_DIR"])
+    store = cache / "pages.sqlite3"
+    lines = cli("--offline", "cache", "info").out.splitlines()
+    named = dict(line.strip().split("  ", 1) for line in lines)
+    assert named["store"] == f"{store} (none yet)"
+    assert named["articles"] == "0" and named["photos"] == "0 (0 bytes)"
+    info = json.loads(cli("--offline", "cache", "info", "--json").out)
+    assert info["path"] == str(store) and info["size"] == 0 and info["photos"] == 0
+    assert info["counts"] == {"home": 0, "listing": 0, "article": 0}
+    for action in (["clear", "--yes"], ["clear", "--images"], ["check"], ["vacuum"]):
+        done = cli("--offline", "cache", *action)
+        assert (done.code, done.err, done.out) == (0, "", f"{store}: nothing stored yet.\n")
+    assert not (cache.exists() and any(cache.iterdir())), list(cache.iterdir())
+
+
 def test_cache_check_reads_the_whole_file(
     cli: Cli, demo_server: DemoServer, dirs: dict[str, str]
 ) -> None:
