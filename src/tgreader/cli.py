@@ -266,6 +266,8 @@ def _show_page(page: Article | Listing | Home, *, as_json: bool) -> int:
 
 
 async def _list(service: Service, args: argparse.Namespace) -> int:
+    if not args.section.strip():
+        raise UsageError("list", "SECTION is empty: a slug (kinh-te) or a URL")
     try:
         url = service.listing_url(args.section, args.page)
     except ValueError as error:
@@ -424,6 +426,8 @@ def _photo_causes(wanted: bool) -> Iterator[_PhotoCauses]:
 
 async def _search(service: Service, args: argparse.Namespace) -> int:
     query = " ".join(args.query)
+    if not query.strip():
+        raise UsageError("search", "the query is empty: type the words to look for")
     searched = service.interpret(query)
     if searched != query:
         _err(f"searched for {searched!r} (typed as Telex or VNI: {query!r})")
@@ -450,7 +454,7 @@ async def _search(service: Service, args: argparse.Namespace) -> int:
 
     console = Console(highlight=False, soft_wrap=True)
     if not hits:
-        console.print(Text(f"No stored article matches: {query}"))
+        console.print(Text(f"No stored article matches: {clean(query)}"))
         return 0
     for number, hit in enumerate(hits, 1):
         line = Text(f"{number:>3}. ")

@@ -219,6 +219,19 @@ def test_the_cache_commands_before_anything_is_stored_make_no_store(
     assert not (cache.exists() and any(cache.iterdir())), list(cache.iterdir())
 
 
+def test_an_empty_query_or_section_is_a_usage_error_and_a_query_is_echoed_clean(
+    cli: Cli,
+) -> None:
+    for args, named in ((["search", ""], "search"), (["search", "  ", " "], "search"),
+                        (["list", ""], "list"), (["list", " "], "list")):  # fmt: skip
+        done = cli("--offline", *args)
+        assert done.code == 2 and done.out == "", args
+        assert done.err.startswith(f"tgreader: {named}: ") and done.err.count("\n") == 1
+    hostile = cli("--offline", "search", "\x1b[31mđỏ\x1b]0;title\x07")
+    assert hostile.code == 0 and "\x1b" not in hostile.out and "\x07" not in hostile.out
+    assert hostile.out.startswith("No stored article matches: ") and "đỏ" in hostile.out
+
+
 def test_cache_check_reads_the_whole_file(
     cli: Cli, demo_server: DemoServer, dirs: dict[str, str]
 ) -> None:
