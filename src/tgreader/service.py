@@ -279,6 +279,10 @@ class Service:
             items.setdefault(row.url, ListItem(row.title, row.url, dates[row.url]))
         return list(items.values())[:limit]
 
+    def sapos(self, urls: list[str]) -> dict[str, str]:
+        """The sapos of the stored articles of ``urls`` (see :meth:`Store.sapos`)."""
+        return self.store.sapos(urls)
+
     def stored_lists(self, sections: Iterable[Section], *, pages: int = 10) -> dict[str, list[str]]:
         """The articles each section lists in the store, keyed by the section's URL: its
         stored listing pages in order, from the first until one is not stored (at most

@@ -70,6 +70,7 @@ PageKind = Literal["home", "listing", "article"]
 PageModel = Article | Listing | Home
 
 _KINDS: tuple[PageKind, ...] = ("home", "listing", "article")
+_SAPO_BATCH = 200  # URLs a query of Store.sapos asks for (each is bound twice)
 
 
 def default_cache_dir() -> Path:
@@ -228,6 +229,39 @@ class Store(_sqlite.Database):
             generation=row[10],
             origin=row[12],
         )
+
+    def sapos(self, urls: list[str]) -> dict[str, str]:
+        """The sapo of each stored article of ``urls`` that has one (found by its URL or by
+        its final URL after redirects), read from its parse alone (not its HTML): a list
+        whose items came without one (the latest news) shows it under the title. A page
+        that cannot be read is left out."""
+        wanted = set(urls)
+        found: dict[str, str] = {}
+        ordered = list(dict.fromkeys(urls))
+        with self._db() as db:
+            for start in range(0, len(ordered), _SAPO_BATCH):
+                batch = ordered[start : start + _SAPO_BATCH]
+                marks = ", ".join("?" * len(batch))
+                # (No "kind = 'article'" here: SQLite would walk every article by kind
+                # rather than look each URL up in the URL indexes.)
+                rows = db.execute(
+                    f"SELECT url, final_url, kind, parsed, dict FROM pages WHERE url IN "
+                    f"({marks}) OR (final_url IN ({marks}) AND final_url <> url)",
+                    batch * 2,
+                ).fetchall()
+                for url, final_url, kind, parsed, dict_id in rows:
+                    if kind != "article":
+                        continue
+                    try:
+                        _html, parsed_json = self._codec.decode(db, None, parsed, dict_id)
+                        sapo = json.loads(parsed_json.decode("utf-8")).get("sapo")
+                    except (zlib.error, UnicodeDecodeError, ValueError, AttributeError):
+                        continue
+                    if isinstance(sapo, str) and sapo:
+                        for key in (url, final_url):
+                            if key in wanted:
+                                found.setdefault(key, sapo)
+        return found
 
     def articles(self, section: str | None = None, *, limit: int = -1) -> list[ArticleRow]:
         """Stored articles, newest published first (undated last), at most ``limit`` of

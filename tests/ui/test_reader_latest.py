@@ -18,18 +18,43 @@ BASE = "https://tuyengiao.vn"
 SIZE = (110, 30)
 
 
-def add_articles(service: Service, count: int) -> list[str]:
-    """``count`` dated articles of Khoa giáo, newest first, stored; their URLs."""
+def add_articles(service: Service, count: int, sapo: str | None = None) -> list[str]:
+    """``count`` dated articles of Khoa giáo, newest first, stored; their URLs. ``sapo``:
+    each one's, with its number put in for ``{n}``."""
     start = datetime(2024, 6, 1, 8, 0, tzinfo=VN_TZ)
     urls: list[str] = []
     for n in range(count):
         url = f"{BASE}/khoa-giao/bai-so-{n}-{9000 + n}"
         when = Published(start - timedelta(hours=n))
         body = (Paragraph(f"Nội dung bài số {n}."),)
-        article = Article(url, "Khoa giáo", f"Bài số {n}", when, None, None, body)
+        teaser = sapo.format(n=n) if sapo is not None else None
+        article = Article(url, "Khoa giáo", f"Bài số {n}", when, teaser, None, body)
         service.store.put(url, article, "<html></html>", fetched_at=1704067200.0)
         urls.append(url)
     return urls
+
+
+async def test_the_latest_news_rows_show_the_stored_sapo_after_the_date(
+    reader: AppFactory, service: Service
+) -> None:
+    # The home page and the store's list of articles give no sapo: the rows shown get the
+    # stored article's, as a section's rows have theirs (without the agency's tag).
+    added = add_articles(service, 40, sapo="(TG) - Tóm tắt số {n} của bài.")
+    app = reader(lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main(app)
+        rows = {r.url: r for r in screen.articles.rows}
+        shown = [url for url in added if url in rows]
+        assert len(shown) >= 3
+        for url in shown:
+            n = added.index(url)
+            assert rows[url].summary == f"Tóm tắt số {n} của bài."
+        assert "1/6/2024 08:00 · Tóm tắt…" in screen_text(app)  # as much as fits
+        await pilot.press("tab", "G")  # rows taken later get theirs too
+        await settle(pilot)
+        later = [r for r in screen.articles.rows if r.url in added[len(shown) :]]
+        assert later and all(r.summary and r.summary.startswith("Tóm tắt") for r in later)
 
 
 async def test_the_latest_news_show_a_screenful_then_grow_to_the_end(

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -215,6 +216,35 @@ def test_get_accepts_the_final_url_and_prefers_the_key(store: Store) -> None:
     found = store.get(f"{SITE}/moved-113371")
     assert found is not None and found.url == page.url
     assert store.get(f"{SITE}/nothing-here-1") is None
+
+
+def test_sapos_are_read_for_the_urls_asked_by_key_or_final_url(store: Store) -> None:
+    # What a list of the latest news shows under each title: many URLs at once (more than
+    # one query's batch), a redirected article by either URL, and nothing for the rest.
+    many = [article(f"thoi-su/bai-{n}-{120000 + n}") for n in range(450)]
+    for page in many:
+        store.put(page.url, page, HTML)
+    moved = article("thoi-su/bai-chuyen-113999")
+    store.put(moved.url, moved, HTML, final_url=f"{SITE}/blogs/bai-chuyen-113999")
+    bare = article("thoi-su/khong-sapo-113998")
+    store.put(bare.url, replace(bare, sapo=None), HTML)
+    store.put(listing().url, listing(), HTML)
+    asked = [p.url for p in many] + [moved.url, f"{SITE}/blogs/bai-chuyen-113999"]
+    asked += [bare.url, listing().url, f"{SITE}/thoi-su/chua-luu-113997"]
+    found = store.sapos(asked)
+    assert set(found) == {p.url for p in many} | {moved.url, f"{SITE}/blogs/bai-chuyen-113999"}
+    assert set(found.values()) == {many[0].sapo}
+    assert store.sapos([]) == {}
+
+
+def test_a_damaged_parse_leaves_out_only_its_sapo(store: Store, store_path: Path) -> None:
+    sound, broken = article("thoi-su/lanh-113371"), article("thoi-su/hong-113372")
+    for page in (sound, broken):
+        store.put(page.url, page, HTML)
+    with sqlite3.connect(store_path) as conn:
+        conn.execute("UPDATE pages SET parsed = x'00ff00ff' WHERE url = ?", (broken.url,))
+    conn.close()
+    assert store.sapos([sound.url, broken.url]) == {sound.url: sound.sapo}
 
 
 def test_html_and_parse_are_stored_compressed(store: Store, store_path: Path) -> None:

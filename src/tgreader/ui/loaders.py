@@ -53,6 +53,7 @@ __all__ = [
     "stored_article",
     "stored_latest",
     "stored_listing",
+    "stored_sapos",
     "stored_sections",
     "toggle_bookmark",
     "toggle_read",
@@ -127,6 +128,11 @@ def stored_latest(service: Service, home: Home | None) -> tuple[list[ListItem], 
         return items, service.userdata.read_urls(i.url for i in items)
 
     return _stored(read)
+
+
+def stored_sapos(service: Service, urls: list[str]) -> dict[str, str]:
+    """The sapos the store has of ``urls``' articles (none when it cannot be read)."""
+    return _stored(lambda: service.sapos(urls)) or {}
 
 
 def stored_article(service: Service, request: int, url: str) -> ArticleLoaded | None:

@@ -107,6 +107,7 @@ class MainScreen(ReadingScreen):
         # N looking on into later pages or sections: how many sections it may still open.
         self._unread_sections: int | None = None
         self._undo: tuple[list[str], float] | None = None  # what A marked, and when
+        self._painted = False  # the first frame was painted
 
     def on_mount(self) -> None:
         """Titles, focus, and the first loads: the reader starts on the latest news."""
@@ -130,8 +131,15 @@ class MainScreen(ReadingScreen):
         if self._home is None:  # nothing stored of the home page: the stored articles
             self._show_latest(None, final=False, new=True)
         self.call_after_refresh(self._load_bookmarked)
+        self.call_after_refresh(self._first_frame_painted)
         self.set_interval(STATUS_EVERY_S, self._update_status)
         self._update_status()
+
+    def _first_frame_painted(self) -> None:
+        self._painted = True
+        if self.paging.kind == "latest":  # the sapos the first frame went without
+            rows = self._with_sapos(list(self.articles.rows))
+            self.articles.show(rows, self.articles.read)
 
     def _load_bookmarked(self) -> None:
         self._userdata(loaders.load_bookmarked(self.ctx.service, self.post_message))
@@ -243,7 +251,7 @@ class MainScreen(ReadingScreen):
         # A screenful now (at most 100 rows would take long to lay out), the rest as the
         # list scrolls; a list shown again keeps the rows it had grown to.
         shown = self._screenful() if new else max(self._screenful(), len(self.articles.rows))
-        first = self.paging.add_whole(rows, shown)
+        first = self._with_sapos(self.paging.add_whole(rows, shown))
         self.articles.border_title = page_text(self.tr("pane.latest", count=len(rows)))
         self.articles.show(first, read | (set() if new else self.articles.read), keep=not new)
         self._update_footer()
@@ -257,6 +265,20 @@ class MainScreen(ReadingScreen):
             self._focus_pane(self.articles)
         if final:
             self.call_after_refresh(self._fill)
+
+    def _with_sapos(self, rows: list[Row]) -> list[Row]:
+        """The latest news' rows with each stored article's sapo after its date (neither the
+        home page nor the store's list of articles gives it), read for the rows shown. The
+        first frame goes without: its titles and dates are painted first, the sapos in the
+        frame after (see :meth:`_first_frame_painted`)."""
+        if not self._painted:
+            return rows
+        missing = [row.url for row in rows if row.summary is None]
+        sapos = loaders.stored_sapos(self.ctx.service, missing) if missing else {}
+        return [
+            row._replace(summary=without_agency_tag(sapos[row.url])) if row.url in sapos else row
+            for row in rows
+        ]
 
     def _screenful(self) -> int:
         # A row takes three lines or more (title, date, rule).
@@ -335,7 +357,7 @@ class MainScreen(ReadingScreen):
         if not paging.has_more() or self.requests.loading("more"):
             return
         if paging.kind == "latest":  # rows at hand: nothing to load
-            self._append_rows(paging.take(self._screenful()), self._latest_read)
+            self._append_rows(self._with_sapos(paging.take(self._screenful())), self._latest_read)
             self._list_settled(final=True)
             return
         request = self._start("more", self.tr("loading.more", page=paging.next_page()))
