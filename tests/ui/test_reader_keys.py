@@ -323,6 +323,8 @@ async def test_f_bookmarks_and_F_lists_bookmarks(reader: AppFactory, service: Se
         await pilot.press("F")
         await settle(pilot)
         assert [r.url for r in screen.articles.rows] == [HOI_NGHI]
+        summary = screen.articles.rows[0].summary  # the stored article's sapo
+        assert summary is not None and summary.startswith("Sáng 13/4")
         assert screen.articles.border_title == "Đã lưu (1)"
         assert app.focused is screen.articles
         await pilot.press("f")  # on the list row: removes it, and the list follows

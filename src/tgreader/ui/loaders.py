@@ -214,11 +214,12 @@ async def run_search(
 
 
 async def load_bookmarks(service: Service, post: Post, request: int) -> None:
-    """The reader's bookmarks."""
+    """The reader's bookmarks (with the sapos of those stored: a bookmark keeps a title)."""
 
     def read() -> BookmarksLoaded:
         marks = service.userdata.bookmarks()
-        return BookmarksLoaded(request, marks, service.userdata.read_urls(b.url for b in marks))
+        read_urls = service.userdata.read_urls(b.url for b in marks)
+        return BookmarksLoaded(request, marks, read_urls, service.sapos([b.url for b in marks]))
 
     async def job() -> None:
         post(await asyncio.to_thread(read))

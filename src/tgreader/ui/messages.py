@@ -104,13 +104,16 @@ class SearchDone(Message):
 
 
 class BookmarksLoaded(Message):
-    """The reader's bookmarks, newest first."""
+    """The reader's bookmarks, newest first, and the sapos the store has of them."""
 
-    def __init__(self, request: int, bookmarks: list[Bookmark], read: set[str]) -> None:
+    def __init__(
+        self, request: int, bookmarks: list[Bookmark], read: set[str], sapos: dict[str, str]
+    ) -> None:
         super().__init__()
         self.request = request
         self.bookmarks = bookmarks
         self.read = read
+        self.sapos = sapos
 
 
 class BookmarksKnown(Message):

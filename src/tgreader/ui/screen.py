@@ -530,7 +530,10 @@ class MainScreen(ReadingScreen):
         # row: the same title bookmarked at the same moment.
         twins = {(b.title, round(b.added_at)): b.url for b in reversed(message.bookmarks)}
         kept = set(twins.values())
-        rows = [Row(b.url, b.title) for b in message.bookmarks if b.url in kept]
+        sapos = {url: without_agency_tag(sapo) for url, sapo in message.sapos.items()}
+        rows = [
+            Row(b.url, b.title, None, sapos.get(b.url)) for b in message.bookmarks if b.url in kept
+        ]
         self._show_list("bookmarks", rows, message.read, self.tr("pane.bookmarks", count=len(rows)))
         if not rows:  # said in the pane, where the list would be, with how to add one
             key = first_key("bookmark", self.ctx.keymap)
