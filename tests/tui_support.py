@@ -7,15 +7,15 @@ import asyncio
 import html
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from textual import events
 from textual.app import App
-from textual.driver import Driver
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-__all__ = ["driver", "focused", "screen_text", "settle", "svg_text", "until"]
+__all__ = ["focused", "screen_text", "settle", "svg_text", "type_at_once", "until"]
 
 _TEXT = re.compile(
     r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
@@ -65,7 +65,13 @@ def focused(app: App[Any]) -> Widget | None:
     return app.focused
 
 
-def driver(app: App[Any]) -> Driver:
-    """The running app's terminal driver, to deliver events as the terminal does."""
-    assert app._driver is not None
-    return app._driver
+def type_at_once(app: App[Any], keys: Iterable[tuple[str, str | None]]) -> None:
+    """Deliver ``keys`` (name, character) as the terminal driver does, all at once: none
+    waits for the app to handle the one before, as when a fast typist or a paste sends
+    them (``Pilot.press`` waits after each key)."""
+    driver = app._driver
+    assert driver is not None
+    for key, character in keys:
+        event = events.Key(key, character)
+        event.set_sender(app)
+        driver.send_message(event)

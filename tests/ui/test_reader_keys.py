@@ -16,7 +16,7 @@ from tgreader.ui.dialogs import HelpScreen, SearchScreen
 from tgreader.ui.screen import MainScreen
 from tgreader.ui.widgets import ArticleList, SectionList
 
-from tui_support import driver, screen_text, settle
+from tui_support import screen_text, settle, type_at_once
 from ui_support import AppFactory, Notes, main, opened_url, start_on_section
 
 BASE = "https://tuyengiao.vn"
@@ -504,21 +504,20 @@ async def test_search_results_come_a_page_at_a_time(
 async def test_keys_typed_at_once_go_to_the_pane_they_were_typed_for(reader: AppFactory) -> None:
     # A fast typist's Tab then j arrive together: j must move the article list's cursor, the
     # pane Tab went to, not the sections' (Textual's own focus() waits for queued keys).
-    from textual import events
-
     app = reader()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
         before = screen.sections.highlighted
-        for key in ("tab", "j"):
-            event = events.Key(key, None)
-            event.set_sender(app)
-            driver(app).send_message(event)  # as the terminal driver delivers keys
+        type_at_once(app, [("tab", None), ("j", None)])
         await settle(pilot)
         assert app.focused is screen.articles
         assert screen.articles.highlighted == 1
         assert screen.sections.highlighted == before
+
+
+# "/hoi nghi" as the terminal sends it: each key's name and character.
+_SLASH_HOI_NGHI = [("slash", "/"), *((c if c != " " else "space", c) for c in "hoi nghi")]
 
 
 async def test_a_query_typed_at_once_after_the_slash_is_searched_whole(
@@ -526,19 +525,11 @@ async def test_a_query_typed_at_once_after_the_slash_is_searched_whole(
 ) -> None:
     # "/hoi nghi⏎" pasted or typed fast: the box did not have the focus yet for the first
     # keys, which were lost (the search was for the last letters only).
-    from textual import events
-
     app = reader()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
-        for key, char in [("slash", "/"), *((c if c != " " else "space", c) for c in "hoi nghi")]:
-            event = events.Key(key, char)
-            event.set_sender(app)
-            driver(app).send_message(event)  # as the terminal driver delivers keys
-        enter = events.Key("enter", "\r")
-        enter.set_sender(app)
-        driver(app).send_message(enter)
+        type_at_once(app, [*_SLASH_HOI_NGHI, ("enter", "\r")])
         await settle(pilot)
         assert app.screen is screen
         assert str(screen.articles.border_title).startswith("Tìm: hoi nghi (")
@@ -551,17 +542,11 @@ async def test_keys_typed_at_once_through_the_search_box_never_close_it_twice(
 ) -> None:
     # "/hoi nghi⏎" then Esc, sent at once (found in tmux: the box was closed twice and the
     # reader stopped with "Can't pop screen").
-    from textual import events
-
     app = reader()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = main(app)
-        keys = [("slash", "/"), *((c if c != " " else "space", c) for c in "hoi nghi")]
-        for key, char in [*keys, ("enter", "\r"), ("escape", "\x1b"), ("j", "j")]:
-            event = events.Key(key, char)
-            event.set_sender(app)
-            driver(app).send_message(event)  # as the terminal driver delivers keys
+        type_at_once(app, [*_SLASH_HOI_NGHI, ("enter", "\r"), ("escape", "\x1b"), ("j", "j")])
         await settle(pilot)
         assert app.screen is screen
         assert str(screen.articles.border_title).startswith("Tìm: hoi nghi (")
