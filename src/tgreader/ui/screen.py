@@ -130,19 +130,18 @@ class MainScreen(ReadingScreen):
         self._load_sections(refresh=False, ask_after_refresh=True)
         if self._home is None:  # nothing stored of the home page: the stored articles
             self._show_latest(None, final=False, new=True)
-        self.call_after_refresh(self._load_bookmarked)
         self.call_after_refresh(self._first_frame_painted)
         self.set_interval(STATUS_EVERY_S, self._update_status)
         self._update_status()
 
     def _first_frame_painted(self) -> None:
+        """What waited for the first frame: which articles are bookmarked (a worker), and
+        the sapos of the latest news' rows."""
         self._painted = True
-        if self.paging.kind == "latest":  # the sapos the first frame went without
+        self._userdata(loaders.load_bookmarked(self.ctx.service, self.post_message))
+        if self.paging.kind == "latest":
             rows = self._with_sapos(list(self.articles.rows))
             self.articles.show(rows, self.articles.read)
-
-    def _load_bookmarked(self) -> None:
-        self._userdata(loaders.load_bookmarked(self.ctx.service, self.post_message))
 
     # --- sections ------------------------------------------------------------------------
 
